@@ -1,0 +1,27 @@
+#include "pipeline/outpaint_pipeline.h"
+
+#include "core/canvas.h"
+#include "core/composite.h"
+#include "core/mask.h"
+
+namespace outpaint {
+
+Image RunOutpaint(const OutpaintParams& params, ProgressSink& sink) {
+  const Placement& placement = params.placement;
+  Image canvas = PlaceOnCanvas(params.original, placement);
+  std::unique_ptr<Infill> infill = MakeInfill(params.infill, placement, canvas);
+
+  constexpr int kCompositeSteps = 1;
+  StepReporter reporter(sink, infill->StepCount() + kCompositeSteps);
+
+  reporter.BeginStage("INFILL");
+  infill->Run(canvas, reporter);
+
+  reporter.BeginStage("COMPOSITING");
+  const Mask mask = BuildOutpaintMask(placement, params.feather);
+  PasteBackRows(params.original, placement, mask, canvas, 0, placement.canvas_height);
+  reporter.Advance();
+  return canvas;
+}
+
+}  // namespace outpaint

@@ -1,0 +1,22 @@
+// Builds the C++ addon with cmake-js into build/native/Release/outpaint_native.node.
+// Node-API headers come from the node-api-headers package (see native/package.json), so the
+// build needs no download. Extra CMake options: OUTPAINT_CMAKE_ARGS="-DFOO=bar -DBAZ=qux".
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const require = createRequire(import.meta.url);
+
+if (spawnSync("cmake", ["--version"], { stdio: "ignore" }).status !== 0) {
+  console.error("The native addon needs CMake (>= 3.20) and a C++17 compiler: install them (Debian: apt-get install cmake g++) and run `npm run build:native`.");
+  process.exit(1);
+}
+
+const cmakeJs = require.resolve("cmake-js/bin/cmake-js");
+const extra = (process.env.OUTPAINT_CMAKE_ARGS ?? "").split(/\s+/).filter(Boolean).flatMap((arg) => ["--CD" + arg.replace(/^-D/, "")]);
+const result = spawnSync(process.execPath, [cmakeJs, "compile", "-d", "native", "-O", "build/native", "--config", "Release", ...extra], {
+  cwd: root,
+  stdio: "inherit",
+});
+process.exit(result.status ?? 1);

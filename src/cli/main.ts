@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import "reflect-metadata";
+import { createLogger } from "../config/logger.js";
+import { loadSettings, SettingsError } from "../config/settings.js";
+import { startServer } from "../server/server.js";
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+  serve: { summary: "Run the API and the job worker on the embedded default (SQLite, local images, CPU fill)", run: serve },
+};
+
+async function serve(): Promise<void> {
+  const settings = loadSettings();
+  const logger = createLogger(settings);
+  const server = await startServer(settings, logger);
+  logger.info({ url: server.url, graphql: `${server.url}/graphql`, dataDir: settings.dataDir }, "listening");
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing running jobs");
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
+  return `Usage: outpaint <command>\n\nCommands:\n${lines.join("\n")}\n`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name = "", ...args] = argv;
+  if (name === "" || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage());
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`Expected one of ${Object.keys(COMMANDS).join(", ")} for command but received ${JSON.stringify(name)}\n\n${usage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  await command.run(args);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof SettingsError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

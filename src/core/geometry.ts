@@ -1,0 +1,144 @@
+// Where the original goes on the final canvas, and the three ways users say so.
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** The original (width x height) placed with its top-left corner at (x, y) on the canvas. */
+export interface Placement {
+  canvasWidth: number;
+  canvasHeight: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Extension {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+export const ANCHORS = [
+  "TOP_LEFT",
+  "TOP_CENTER",
+  "TOP_RIGHT",
+  "LEFT_CENTER",
+  "CENTER",
+  "RIGHT_CENTER",
+  "BOTTOM_LEFT",
+  "BOTTOM_CENTER",
+  "BOTTOM_RIGHT",
+] as const;
+export type Anchor = (typeof ANCHORS)[number];
+
+export const PRESETS = [
+  "ZOOM_OUT_1_5X",
+  "ZOOM_OUT_2X",
+  "MAKE_SQUARE",
+  "ASPECT_16_9",
+  "ASPECT_9_16",
+  "ASPECT_4_3",
+  "ASPECT_3_4",
+  "ASPECT_3_2",
+  "ASPECT_2_3",
+  "ASPECT_21_9",
+] as const;
+export type Preset = (typeof PRESETS)[number];
+
+export function placeByExtension(original: Size, extension: Extension): Placement {
+  return {
+    canvasWidth: original.width + extension.left + extension.right,
+    canvasHeight: original.height + extension.top + extension.bottom,
+    x: extension.left,
+    y: extension.top,
+    width: original.width,
+    height: original.height,
+  };
+}
+
+/** Free space split by the anchor: the original hugs the named side, or is centred (left/top gets the smaller half). */
+export function placeByAnchor(original: Size, canvas: Size, anchor: Anchor): Placement {
+  const freeX = canvas.width - original.width;
+  const freeY = canvas.height - original.height;
+  const [vertical, horizontal] = anchorSides(anchor);
+  return {
+    canvasWidth: canvas.width,
+    canvasHeight: canvas.height,
+    x: horizontal === "LEFT" ? 0 : horizontal === "RIGHT" ? freeX : Math.floor(freeX / 2),
+    y: vertical === "TOP" ? 0 : vertical === "BOTTOM" ? freeY : Math.floor(freeY / 2),
+    width: original.width,
+    height: original.height,
+  };
+}
+
+function anchorSides(anchor: Anchor): ["TOP" | "CENTER" | "BOTTOM", "LEFT" | "CENTER" | "RIGHT"] {
+  switch (anchor) {
+    case "TOP_LEFT":
+      return ["TOP", "LEFT"];
+    case "TOP_CENTER":
+      return ["TOP", "CENTER"];
+    case "TOP_RIGHT":
+      return ["TOP", "RIGHT"];
+    case "LEFT_CENTER":
+      return ["CENTER", "LEFT"];
+    case "CENTER":
+      return ["CENTER", "CENTER"];
+    case "RIGHT_CENTER":
+      return ["CENTER", "RIGHT"];
+    case "BOTTOM_LEFT":
+      return ["BOTTOM", "LEFT"];
+    case "BOTTOM_CENTER":
+      return ["BOTTOM", "CENTER"];
+    case "BOTTOM_RIGHT":
+      return ["BOTTOM", "RIGHT"];
+  }
+}
+
+/** The canvas a preset asks for; the original is centred on it. Sizes round up, never below the original. */
+export function presetCanvas(original: Size, preset: Preset): Size {
+  const { width, height } = original;
+  switch (preset) {
+    case "ZOOM_OUT_1_5X":
+      return { width: Math.ceil(width * 1.5), height: Math.ceil(height * 1.5) };
+    case "ZOOM_OUT_2X":
+      return { width: width * 2, height: height * 2 };
+    case "MAKE_SQUARE":
+      return aspectCanvas(original, 1, 1);
+    case "ASPECT_16_9":
+      return aspectCanvas(original, 16, 9);
+    case "ASPECT_9_16":
+      return aspectCanvas(original, 9, 16);
+    case "ASPECT_4_3":
+      return aspectCanvas(original, 4, 3);
+    case "ASPECT_3_4":
+      return aspectCanvas(original, 3, 4);
+    case "ASPECT_3_2":
+      return aspectCanvas(original, 3, 2);
+    case "ASPECT_2_3":
+      return aspectCanvas(original, 2, 3);
+    case "ASPECT_21_9":
+      return aspectCanvas(original, 21, 9);
+  }
+}
+
+/** The smallest canvas of ratio w:h that contains the original: only the short dimension grows. */
+function aspectCanvas(original: Size, w: number, h: number): Size {
+  // Integer comparison avoids float error deciding which side grows.
+  if (original.width * h >= original.height * w) {
+    return { width: original.width, height: Math.max(original.height, Math.ceil((original.width * h) / w)) };
+  }
+  return { width: Math.max(original.width, Math.ceil((original.height * w) / h)), height: original.height };
+}
+
+export function extensionOf(placement: Placement): Extension {
+  return {
+    top: placement.y,
+    left: placement.x,
+    bottom: placement.canvasHeight - placement.y - placement.height,
+    right: placement.canvasWidth - placement.x - placement.width,
+  };
+}

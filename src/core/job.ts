@@ -1,0 +1,74 @@
+import type { Placement } from "./geometry.js";
+import type { ImageFormat } from "./image-format.js";
+
+export const JOB_STATUSES = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export function isTerminal(status: JobStatus): boolean {
+  return status === "SUCCEEDED" || status === "FAILED" || status === "CANCELLED";
+}
+
+export const JOB_STAGES = ["PREPARING", "TXT2IMG", "INFILL", "DENOISING", "COMPOSITING"] as const;
+export type JobStage = (typeof JOB_STAGES)[number];
+
+export const INFILL_METHODS = ["EDGE", "TILE", "COLOR"] as const;
+export type InfillMethod = (typeof INFILL_METHODS)[number];
+
+/** The validated, normalised work order of one job: everything the runner needs besides the input image. */
+export interface JobSpec {
+  placement: Placement;
+  infill: InfillMethod;
+  /** Feather width at the seams, in pixels. */
+  blur: number;
+  seed: number;
+  outputFormat: ImageFormat;
+  /** Text guidance; null means none (absent or "__BLANK__"). */
+  prompt: string | null;
+  negativePrompt: string | null;
+  steps: number;
+  guidance: number;
+  scheduler: string;
+  strength: number;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+  field: string | null;
+}
+
+export interface JobRecord {
+  id: string;
+  promptId: string | null;
+  tuneId: string;
+  status: JobStatus;
+  stage: JobStage | null;
+  step: number;
+  totalSteps: number;
+  percent: number;
+  etaSeconds: number | null;
+  attempts: number;
+  revision: number;
+  width: number;
+  height: number;
+  inputImageId: string;
+  resultImageId: string | null;
+  previewImageId: string | null;
+  spec: JobSpec;
+  error: JobError | null;
+  cancelRequested: boolean;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A prompt's status from its jobs: RUNNING while any has started and not all ended, then the outcome. */
+export function aggregateStatus(statuses: readonly JobStatus[]): JobStatus {
+  if (statuses.length === 0) return "QUEUED";
+  if (statuses.every(isTerminal)) {
+    if (statuses.includes("FAILED")) return "FAILED";
+    if (statuses.includes("SUCCEEDED")) return "SUCCEEDED";
+    return "CANCELLED";
+  }
+  return statuses.every((status) => status === "QUEUED") ? "QUEUED" : "RUNNING";
+}

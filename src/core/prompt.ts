@@ -1,0 +1,22 @@
+export interface PromptRecord {
+  id: string;
+  tuneId: string;
+  text: string;
+  negativePrompt: string | null;
+  params: PromptParams;
+  callbackUrl: string | null;
+  createdAt: Date;
+}
+
+/** What the prompt's text and fields were parsed into; stored with the prompt and shown on it. */
+export interface PromptParams {
+  /** Prompt text without its flags; empty when there is no text guidance. */
+  cleanText: string;
+  numImages: number;
+  seed: number;
+  steps: number;
+  cfgScale: number;
+  denoisingStrength: number;
+  scheduler: string;
+  outpaint: { anchor: string; width: number; height: number; prompt: string | null } | null;
+}

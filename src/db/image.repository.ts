@@ -1,0 +1,32 @@
+import type { ImageRecord } from "../core/image.js";
+import type { ImageFormat } from "../core/image-format.js";
+import type { Image } from "./generated/client.js";
+import type { Client } from "./repositories.js";
+
+function toRecord(row: Image): ImageRecord {
+  return { ...row, format: row.format as ImageFormat };
+}
+
+export class ImageRepository {
+  constructor(private readonly client: Client) {}
+
+  async find(id: string): Promise<ImageRecord | null> {
+    const row = await this.client.image.findUnique({ where: { id } });
+    return row && toRecord(row);
+  }
+
+  async findMany(ids: readonly string[]): Promise<ImageRecord[]> {
+    const rows = await this.client.image.findMany({ where: { id: { in: [...ids] } } });
+    return rows.map(toRecord);
+  }
+
+  /** The image with these bytes: the existing row when the content is already stored, else `image`. */
+  async findOrCreate(image: ImageRecord): Promise<ImageRecord> {
+    const row = await this.client.image.upsert({ where: { sha256: image.sha256 }, create: image, update: {} });
+    return toRecord(row);
+  }
+
+  async count(): Promise<number> {
+    return this.client.image.count();
+  }
+}

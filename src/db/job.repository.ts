@@ -1,0 +1,259 @@
+import type { JobRecord, JobSpec, JobStage, JobStatus } from "../core/job.js";
+import type { Page, PageRequest } from "../core/pagination.js";
+import { toPage } from "../core/pagination.js";
+import type { OutpaintJob } from "./generated/client.js";
+import type { Client } from "./repositories.js";
+
+export type NewJob = Pick<
+  JobRecord,
+  "id" | "promptId" | "tuneId" | "width" | "height" | "inputImageId" | "spec" | "createdAt"
+>;
+
+/** Progress of a running attempt; written only while that attempt still owns the job. */
+export interface ProgressUpdate {
+  stage: JobStage;
+  step: number;
+  totalSteps: number;
+  percent: number;
+  etaSeconds: number | null;
+  revision: number;
+}
+
+export interface FinalUpdate {
+  status: Extract<JobStatus, "SUCCEEDED" | "FAILED" | "CANCELLED">;
+  resultImageId?: string | null;
+  error?: { code: string; message: string; field: string | null } | null;
+  finishedAt: Date;
+  revision: number;
+  stage?: JobStage | null;
+  step?: number;
+  percent?: number;
+}
+
+export interface RecoveryReport {
+  requeued: string[];
+  failed: string[];
+  cancelled: string[];
+}
+
+function toRecord(row: OutpaintJob): JobRecord {
+  return {
+    id: row.id,
+    promptId: row.promptId,
+    tuneId: row.tuneId,
+    status: row.status as JobStatus,
+    stage: row.stage as JobStage | null,
+    step: row.step,
+    totalSteps: row.totalSteps,
+    percent: row.percent,
+    etaSeconds: row.etaSeconds,
+    attempts: row.attempts,
+    revision: row.revision,
+    width: row.width,
+    height: row.height,
+    inputImageId: row.inputImageId,
+    resultImageId: row.resultImageId,
+    previewImageId: row.previewImageId,
+    spec: JSON.parse(row.spec) as JobSpec,
+    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "", field: row.errorField } : null,
+    cancelRequested: row.cancelRequested,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+export class JobRepository {
+  constructor(private readonly client: Client) {}
+
+  async create(job: NewJob): Promise<JobRecord> {
+    const row = await this.client.outpaintJob.create({
+      data: { ...job, spec: JSON.stringify(job.spec), updatedAt: job.createdAt },
+    });
+    return toRecord(row);
+  }
+
+  async find(id: string): Promise<JobRecord | null> {
+    const row = await this.client.outpaintJob.findUnique({ where: { id } });
+    return row && toRecord(row);
+  }
+
+  async findMany(ids: readonly string[]): Promise<JobRecord[]> {
+    const rows = await this.client.outpaintJob.findMany({ where: { id: { in: [...ids] } } });
+    return rows.map(toRecord);
+  }
+
+  /** Newest first. */
+  async list(status: JobStatus | null, page: PageRequest): Promise<Page<JobRecord>> {
+    const where = status ? { status } : {};
+    const [rows, total] = await Promise.all([
+      this.client.outpaintJob.findMany({
+        where: { ...where, ...(page.afterId ? { id: { lt: page.afterId } } : {}) },
+        orderBy: { id: "desc" },
+        take: page.first + 1,
+      }),
+      this.client.outpaintJob.count({ where }),
+    ]);
+    return toPage(rows.map(toRecord), page, total);
+  }
+
+  /** In creation order. */
+  async listByPrompt(promptIds: readonly string[]): Promise<JobRecord[]> {
+    const rows = await this.client.outpaintJob.findMany({
+      where: { promptId: { in: [...promptIds] } },
+      orderBy: { id: "asc" },
+    });
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Moves the oldest queued job to RUNNING as a new attempt. Returns null when none is queued.
+   * The conditional update makes the claim safe against a concurrent cancel.
+   */
+  async claimNext(now: Date): Promise<JobRecord | null> {
+    for (;;) {
+      const next = await this.client.outpaintJob.findFirst({
+        where: { status: "QUEUED" },
+        orderBy: { id: "asc" },
+        select: { id: true },
+      });
+      if (!next) return null;
+      const { count } = await this.client.outpaintJob.updateMany({
+        where: { id: next.id, status: "QUEUED" },
+        data: {
+          status: "RUNNING",
+          attempts: { increment: 1 },
+          revision: { increment: 1 },
+          stage: "PREPARING",
+          step: 0,
+          totalSteps: 0,
+          percent: 0,
+          etaSeconds: null,
+          startedAt: now,
+          updatedAt: now,
+        },
+      });
+      if (count === 1) return this.find(next.id);
+    }
+  }
+
+  /** Saves progress if `attempt` still runs the job; false when it no longer owns it. */
+  async saveProgress(id: string, attempt: number, update: ProgressUpdate, now: Date): Promise<boolean> {
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id, status: "RUNNING", attempts: attempt },
+      data: { ...update, updatedAt: now },
+    });
+    return count === 1;
+  }
+
+  /**
+   * Ends the job if `attempt` still runs it. This conditional write is what makes every job end
+   * exactly once: a stale attempt (from before a crash) can never overwrite the outcome.
+   */
+  async finish(id: string, attempt: number, update: FinalUpdate): Promise<boolean> {
+    const { error, ...rest } = update;
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id, status: "RUNNING", attempts: attempt },
+      data: {
+        ...rest,
+        etaSeconds: null,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        errorField: error?.field ?? null,
+        updatedAt: update.finishedAt,
+      },
+    });
+    return count === 1;
+  }
+
+  /** Hands a run back to the queue (graceful shutdown): the attempt does not count. */
+  async release(id: string, attempt: number, now: Date): Promise<boolean> {
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id, status: "RUNNING", attempts: attempt },
+      data: {
+        status: "QUEUED",
+        attempts: { decrement: 1 },
+        revision: { increment: 1 },
+        stage: null,
+        step: 0,
+        totalSteps: 0,
+        percent: 0,
+        etaSeconds: null,
+        updatedAt: now,
+      },
+    });
+    return count === 1;
+  }
+
+  /** Cancels a job that has not started. False when it is no longer queued. */
+  async cancelQueued(id: string, now: Date): Promise<boolean> {
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id, status: "QUEUED" },
+      data: {
+        status: "CANCELLED",
+        cancelRequested: true,
+        revision: { increment: 1 },
+        finishedAt: now,
+        updatedAt: now,
+      },
+    });
+    return count === 1;
+  }
+
+  /** Marks a running job for cancellation, so that a crash before it stops still ends it CANCELLED. */
+  async requestCancel(id: string, now: Date): Promise<boolean> {
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id, status: "RUNNING" },
+      data: { cancelRequested: true, updatedAt: now },
+    });
+    return count === 1;
+  }
+
+  /**
+   * After a restart, nothing is running: jobs left RUNNING were interrupted. They go back to the
+   * queue, unless cancellation was requested (CANCELLED) or they used up their attempts (FAILED).
+   */
+  async recoverInterrupted(maxAttempts: number, now: Date): Promise<RecoveryReport> {
+    const interrupted = await this.client.outpaintJob.findMany({
+      where: { status: "RUNNING" },
+      select: { id: true, attempts: true, cancelRequested: true },
+    });
+    const report: RecoveryReport = { requeued: [], failed: [], cancelled: [] };
+    for (const job of interrupted) {
+      const base = { revision: { increment: 1 }, updatedAt: now, etaSeconds: null };
+      if (job.cancelRequested) {
+        await this.client.outpaintJob.update({
+          where: { id: job.id },
+          data: { ...base, status: "CANCELLED", finishedAt: now },
+        });
+        report.cancelled.push(job.id);
+      } else if (job.attempts >= maxAttempts) {
+        await this.client.outpaintJob.update({
+          where: { id: job.id },
+          data: {
+            ...base,
+            status: "FAILED",
+            finishedAt: now,
+            errorCode: "ATTEMPTS_EXHAUSTED",
+            errorMessage: `The job was interrupted ${job.attempts} times (limit ${maxAttempts}) and was not retried again`,
+          },
+        });
+        report.failed.push(job.id);
+      } else {
+        await this.client.outpaintJob.update({
+          where: { id: job.id },
+          data: { ...base, status: "QUEUED", stage: null, step: 0, totalSteps: 0, percent: 0 },
+        });
+        report.requeued.push(job.id);
+      }
+    }
+    return report;
+  }
+
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    const groups = await this.client.outpaintJob.groupBy({ by: ["status"], _count: { _all: true } });
+    const counts: Record<JobStatus, number> = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 };
+    for (const group of groups) counts[group.status as JobStatus] = group._count._all;
+    return counts;
+  }
+}

@@ -1,0 +1,41 @@
+import type { Page, PageRequest } from "../core/pagination.js";
+import { toPage } from "../core/pagination.js";
+import type { PromptParams, PromptRecord } from "../core/prompt.js";
+import type { Prompt } from "./generated/client.js";
+import type { Client } from "./repositories.js";
+
+function toRecord(row: Prompt): PromptRecord {
+  return { ...row, params: JSON.parse(row.params) as PromptParams };
+}
+
+export class PromptRepository {
+  constructor(private readonly client: Client) {}
+
+  async find(id: string): Promise<PromptRecord | null> {
+    const row = await this.client.prompt.findUnique({ where: { id } });
+    return row && toRecord(row);
+  }
+
+  async findMany(ids: readonly string[]): Promise<PromptRecord[]> {
+    const rows = await this.client.prompt.findMany({ where: { id: { in: [...ids] } } });
+    return rows.map(toRecord);
+  }
+
+  /** Newest first. */
+  async list(tuneId: string | null, page: PageRequest): Promise<Page<PromptRecord>> {
+    const where = tuneId ? { tuneId } : {};
+    const [rows, total] = await Promise.all([
+      this.client.prompt.findMany({
+        where: { ...where, ...(page.afterId ? { id: { lt: page.afterId } } : {}) },
+        orderBy: { id: "desc" },
+        take: page.first + 1,
+      }),
+      this.client.prompt.count({ where }),
+    ]);
+    return toPage(rows.map(toRecord), page, total);
+  }
+
+  async create(prompt: PromptRecord): Promise<PromptRecord> {
+    return toRecord(await this.client.prompt.create({ data: { ...prompt, params: JSON.stringify(prompt.params) } }));
+  }
+}

@@ -1,0 +1,82 @@
+import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import type { JobStatus } from "../../core/job.js";
+import { Connection } from "../common/connection.js";
+import { JobStatusEnum } from "../common/enums.js";
+
+@ObjectType()
+export class JobProgress {
+  @Field(() => Int)
+  step!: number;
+
+  @Field(() => Int, { description: "0 until the run knows how many steps it has." })
+  totalSteps!: number;
+
+  @Field(() => Float, { description: "0 to 100." })
+  percent!: number;
+
+  @Field(() => Float, { nullable: true, description: "Estimated seconds left in this run." })
+  etaSeconds!: number | null;
+}
+
+@ObjectType()
+export class JobError {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => String, { nullable: true })
+  field!: string | null;
+}
+
+@ObjectType({ description: "Where the original sits on the result: its top-left corner and size, in result pixels." })
+export class Placement {
+  @Field(() => Int)
+  x!: number;
+
+  @Field(() => Int)
+  y!: number;
+
+  @Field(() => Int)
+  width!: number;
+
+  @Field(() => Int)
+  height!: number;
+}
+
+@ObjectType({ description: "Queued work that produces one outpainted image." })
+export class OutpaintJob {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => JobStatusEnum)
+  status!: JobStatus;
+
+  @Field(() => String, { nullable: true, description: "PREPARING, INFILL, COMPOSITING (TXT2IMG and DENOISING on the GPU backend)." })
+  stage!: string | null;
+
+  @Field(() => Int, { description: "Final canvas width, exactly as requested." })
+  width!: number;
+
+  @Field(() => Int, { description: "Final canvas height, exactly as requested." })
+  height!: number;
+
+  @Field(() => Int, { description: "Runs started; a run interrupted by a crash is retried." })
+  attempts!: number;
+
+  @Field(() => Boolean)
+  cancelRequested!: boolean;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: "Start of the latest run." })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+}
+
+@ObjectType()
+export class OutpaintJobConnection extends Connection(OutpaintJob) {}

@@ -1,0 +1,34 @@
+import DataLoader from "dataloader";
+import type { ImageRecord } from "../core/image.js";
+import type { JobRecord } from "../core/job.js";
+import type { PromptRecord } from "../core/prompt.js";
+import type { TuneRecord } from "../core/tune.js";
+import type { Services } from "../services/services.js";
+
+/** Per-request batching, so a page of jobs with their images costs one query per kind. */
+export interface Loaders {
+  image: DataLoader<string, ImageRecord | null>;
+  tune: DataLoader<string, TuneRecord | null>;
+  prompt: DataLoader<string, PromptRecord | null>;
+  jobsByPrompt: DataLoader<string, JobRecord[]>;
+}
+
+function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const found = new Map((await load(ids)).map((item) => [item.id, item]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+export function createLoaders(services: Services): Loaders {
+  return {
+    image: byId((ids) => services.images.getMany(ids)),
+    // Deleted tunes are still loaded here: jobs and prompts keep showing the tune they ran on.
+    tune: byId((ids) => services.tunes.getManyIncludingDeleted(ids)),
+    prompt: byId((ids) => services.prompts.getMany(ids)),
+    jobsByPrompt: new DataLoader(async (promptIds) => {
+      const jobs = await services.jobs.listByPrompt(promptIds);
+      return promptIds.map((id) => jobs.filter((job) => job.promptId === id));
+    }),
+  };
+}

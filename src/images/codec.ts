@@ -1,0 +1,81 @@
+import sharp, { type Metadata } from "sharp";
+import { InputError } from "../core/errors.js";
+import type { ImageFormat } from "../core/image-format.js";
+
+// Decoding and encoding with sharp. Everything here works on bytes in memory; storage is apart.
+
+/** Largest input accepted, checked from the header before any pixel is decoded. */
+export const MAX_INPUT_PIXELS = 8192 * 8192;
+
+export interface ImageInfo {
+  format: ImageFormat;
+  /** As displayed: EXIF orientation applied. */
+  width: number;
+  height: number;
+}
+
+/** 8-bit interleaved sRGB pixels, with alpha when the source has it. */
+export interface RawImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 3 | 4;
+}
+
+const FORMATS: Record<string, ImageFormat> = { png: "PNG", jpeg: "JPEG", webp: "WEBP" };
+const ACCEPTED = "a PNG, JPEG or WebP image";
+
+/**
+ * Checks that `bytes` are a complete still image in an accepted format and returns its facts.
+ * The pixels are decoded once so that truncated or corrupt files are refused here, not later.
+ * Errors name `field`.
+ */
+export async function inspectImage(bytes: Buffer, field: string): Promise<ImageInfo> {
+  if (bytes.length === 0) throw new InputError(field, ACCEPTED, "0 bytes");
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new InputError(field, ACCEPTED, `${bytes.length} bytes that are not an image`);
+  }
+  const format = FORMATS[metadata.format];
+  if (!format) throw new InputError(field, ACCEPTED, `a ${metadata.format} image`);
+  if ((metadata.pages ?? 1) > 1) {
+    throw new InputError(field, `a still ${ACCEPTED}`, `an animated ${format} with ${metadata.pages} frames`);
+  }
+  const { width, height } = metadata.autoOrient;
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw new InputError(field, `an image of at most ${MAX_INPUT_PIXELS} pixels`, `${width}x${height}`);
+  }
+  try {
+    await sharp(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS }).raw().toBuffer();
+  } catch (error) {
+    throw new InputError(field, `a complete, undamaged ${ACCEPTED}`, `a ${format} that fails to decode (${(error as Error).message.trim()})`);
+  }
+  return { format, width, height };
+}
+
+/** Pixels as displayed (EXIF orientation applied), in sRGB, 8 bits per channel. */
+export async function decodeImage(bytes: Buffer): Promise<RawImage> {
+  const { data, info } = await sharp(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true })
+    .toColourspace("srgb")
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 && info.channels !== 4) {
+    throw new Error(`Decoder returned ${info.channels} channels; expected 3 or 4`);
+  }
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** PNG and WebP are lossless, so pixels round-trip exactly; JPEG does not. */
+export async function encodeImage(image: RawImage, format: ImageFormat): Promise<Buffer> {
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  switch (format) {
+    case "PNG":
+      return pipeline.png().toBuffer();
+    case "WEBP":
+      return pipeline.webp({ lossless: true }).toBuffer();
+    case "JPEG":
+      return pipeline.flatten({ background: "#ffffff" }).jpeg({ quality: 92 }).toBuffer();
+  }
+}

@@ -1,0 +1,55 @@
+import { createRequire } from "node:module";
+import { NATIVE_ADDON_PATH } from "../core/paths.js";
+
+// Loads the C++ addon once, with messages that say what to do when it cannot be loaded.
+
+/** The JS-facing contract the addon was built with; must match native/src/binding/addon.cc. */
+const EXPECTED_BINDING_ABI = 1;
+
+export interface NativeTaskHandle {
+  promise: Promise<{ data: Buffer; width: number; height: number; channels: number }>;
+  cancel(): void;
+}
+
+export interface NativeFillEngine {
+  outpaint(request: object, onProgress: (stage: string, step: number, totalSteps: number) => void): NativeTaskHandle;
+  close(): void;
+  readonly threads: number;
+  readonly closed: boolean;
+}
+
+export interface Addon {
+  FillEngine: new (options: { threads?: number }) => NativeFillEngine;
+  bindingAbi: number;
+  infillMethods: string[];
+}
+
+export class AddonLoadError extends Error {
+  readonly code = "NATIVE_ADDON_UNAVAILABLE";
+}
+
+let loaded: Addon | undefined;
+
+export function loadAddon(path: string = NATIVE_ADDON_PATH): Addon {
+  if (loaded) return loaded;
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(path) as Addon;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "MODULE_NOT_FOUND"
+        ? `it has not been built (no file at ${path})`
+        : `it was built for another Node.js or platform, or its libraries are missing (${(error as Error).message})`;
+    throw new AddonLoadError(
+      `The native outpaint addon cannot be loaded: ${reason}. Build it with \`npm run build:native\` (needs cmake and a C++17 compiler).`,
+    );
+  }
+  if (addon.bindingAbi !== EXPECTED_BINDING_ABI) {
+    throw new AddonLoadError(
+      `The native outpaint addon at ${path} has binding ABI ${addon.bindingAbi} but this server expects ${EXPECTED_BINDING_ABI}. Rebuild it with \`npm run build:native\`.`,
+    );
+  }
+  loaded = addon;
+  return addon;
+}

@@ -1,0 +1,114 @@
+import type { Placement } from "../core/geometry.js";
+import type { InfillMethod } from "../core/job.js";
+import { loadAddon, type NativeFillEngine } from "./addon.js";
+
+export interface NativeImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/** A CPU outpaint, already validated: the original fits inside the canvas. */
+export interface FillRequest {
+  original: NativeImage;
+  placement: Placement;
+  infill: InfillMethod;
+  /** Feather width at the seams, in pixels. */
+  feather: number;
+  seed: number;
+}
+
+export interface FillProgress {
+  stage: "INFILL" | "COMPOSITING";
+  step: number;
+  totalSteps: number;
+}
+
+/** A failure inside the addon. `code` is one of CANCELLED, ENGINE_CLOSED, OUT_OF_MEMORY, INVALID_ARGUMENT, INTERNAL. */
+export class NativeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "NativeError";
+  }
+}
+
+/** The native CPU engine: its own worker threads, created once per process and closed at shutdown. */
+export class FillEngine {
+  readonly #engine: NativeFillEngine;
+
+  private constructor(engine: NativeFillEngine) {
+    this.#engine = engine;
+  }
+
+  static open(options: { threads: number }): FillEngine {
+    const { FillEngine: NativeEngine } = loadAddon();
+    return new FillEngine(new NativeEngine({ threads: options.threads }));
+  }
+
+  get threads(): number {
+    return this.#engine.threads;
+  }
+
+  outpaint(
+    request: FillRequest,
+    options: { onProgress?: (progress: FillProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<NativeImage> {
+    // Native errors surface on a later tick; keep the caller's stack for them, as sharp does.
+    const callSite = new Error();
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.reject(withStack(new NativeError("CANCELLED", "The task was cancelled"), callSite));
+
+    let handle;
+    try {
+      handle = this.#engine.outpaint(
+        {
+          original: request.original,
+          placement: request.placement,
+          infill: request.infill,
+          feather: request.feather,
+          seed: request.seed,
+        },
+        (stage, step, totalSteps) => {
+          try {
+            onProgress?.({ stage: stage as FillProgress["stage"], step, totalSteps });
+          } catch {
+            // A listener's failure must not stop the fill.
+          }
+        },
+      );
+    } catch (error) {
+      return Promise.reject(toNativeError(error, callSite));
+    }
+    const cancel = () => handle.cancel();
+    signal?.addEventListener("abort", cancel, { once: true });
+    return handle.promise.then(
+      (image) => {
+        signal?.removeEventListener("abort", cancel);
+        return image;
+      },
+      (error: unknown) => {
+        signal?.removeEventListener("abort", cancel);
+        throw toNativeError(error, callSite);
+      },
+    );
+  }
+
+  /** Cancels what runs, drops what waits, and joins the engine's threads. */
+  close(): void {
+    this.#engine.close();
+  }
+}
+
+function toNativeError(error: unknown, callSite: Error): NativeError {
+  const { code, message } = error as { code?: string; message?: string };
+  return withStack(new NativeError(code ?? "INTERNAL", message ?? String(error)), callSite);
+}
+
+function withStack(error: NativeError, callSite: Error): NativeError {
+  error.stack = `${error.name}: ${error.message}\n${callSite.stack?.split("\n").slice(1).join("\n") ?? ""}`;
+  return error;
+}

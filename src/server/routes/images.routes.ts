@@ -1,0 +1,114 @@
+import busboy from "busboy";
+import { Router, type Request } from "express";
+import type { Logger } from "pino";
+import { AppError, InputError, NotFoundError } from "../../core/errors.js";
+import { contentType, fileExtension, formatOfExtension } from "../../core/image-format.js";
+import type { Services } from "../../services/services.js";
+import { baseUrlOf } from "../base-url.js";
+import { sendError } from "../http-errors.js";
+
+/** POST /v1/images (raw bytes or multipart) and GET /images/:id[.ext]. */
+export function imageRoutes(services: Services, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
+  const router = Router();
+
+  router.post("/v1/images", async (req, res) => {
+    try {
+      const bytes = await readUpload(req, options.maxUploadBytes);
+      const image = await services.images.upload(bytes);
+      const url = `${baseUrlOf(req, options.publicUrl)}/images/${image.id}.${fileExtension(image.format)}`;
+      res.status(201).json({
+        id: image.id,
+        url,
+        width: image.width,
+        height: image.height,
+        format: image.format,
+        bytes: image.bytes,
+        sha256: image.sha256,
+      });
+    } catch (error) {
+      req.resume();
+      sendError(res, error, logger);
+    }
+  });
+
+  router.get("/images/:file", async (req, res) => {
+    try {
+      const [id = "", extension] = req.params.file.split(".", 2);
+      const image = await services.images.get(id);
+      if (!image || (extension !== undefined && formatOfExtension(extension) !== image.format)) {
+        throw new NotFoundError("image", req.params.file);
+      }
+      res.setHeader("Content-Type", contentType(image.format));
+      res.setHeader("Content-Length", String(image.bytes));
+      // Ids are never reused and content never changes.
+      res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      services.images
+        .stream(image)
+        .on("error", (error) => {
+          logger.error({ err: error, imageId: image.id }, "stored image file is unreadable");
+          res.destroy(error);
+        })
+        .pipe(res);
+    } catch (error) {
+      sendError(res, error, logger);
+    }
+  });
+
+  return router;
+}
+
+/** The uploaded file: the body itself (image/* or application/octet-stream) or the first file of a multipart form. */
+async function readUpload(req: Request, maxBytes: number): Promise<Buffer> {
+  const type = (req.headers["content-type"] ?? "").toLowerCase();
+  if (type.startsWith("multipart/form-data")) return readMultipartFile(req, maxBytes);
+  if (type.startsWith("image/") || type.startsWith("application/octet-stream")) return readBody(req, maxBytes);
+  throw new InputError(
+    "Content-Type",
+    "image/*, application/octet-stream or multipart/form-data",
+    type || "no Content-Type",
+    "UNSUPPORTED_MEDIA_TYPE",
+  );
+}
+
+function tooLarge(maxBytes: number, received: string): AppError {
+  return new InputError("body", `an upload of at most ${maxBytes} bytes`, received, "PAYLOAD_TOO_LARGE");
+}
+
+async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes, `${declared} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge(maxBytes, "more");
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function readMultipartFile(req: Request, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20 } });
+    } catch (error) {
+      reject(new InputError("body", "a multipart/form-data body with a boundary", (error as Error).message));
+      return;
+    }
+    let found = false;
+    parser.on("file", (_name, stream) => {
+      found = true;
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("limit", () => reject(tooLarge(maxBytes, "more")));
+      stream.on("end", () => resolve(Buffer.concat(chunks)));
+    });
+    parser.on("error", (error: Error) => reject(new InputError("body", "a well-formed multipart/form-data body", error.message)));
+    parser.on("close", () => {
+      if (!found) reject(new InputError("file", "one file part in the multipart form", "no file"));
+    });
+    req.pipe(parser);
+  });
+}

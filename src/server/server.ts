@@ -1,0 +1,64 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import type { Logger } from "pino";
+import type { Settings } from "../config/settings.js";
+import { buildAppSchema } from "../graphql/schema.js";
+import { startServices, type Services } from "../services/services.js";
+import { startGraphQLEndpoint } from "./graphql-endpoint.js";
+import { graphiqlRoutes } from "./routes/graphiql.routes.js";
+import { healthRoutes } from "./routes/health.routes.js";
+import { imageRoutes } from "./routes/images.routes.js";
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  /** Graceful: stop accepting, drain GraphQL and WebSockets, let jobs finish for `graceMs`, close. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const GRAPHQL_PATH = "/graphql";
+
+/** The embedded default: API and worker in one process, on one port. */
+export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
+  const services = await startServices(settings, logger);
+  const schema = await buildAppSchema(services.events);
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer: Server = createServer(app);
+  const graphql = await startGraphQLEndpoint(
+    httpServer,
+    schema,
+    services,
+    { production: settings.production, publicUrl: settings.publicUrl, path: GRAPHQL_PATH },
+    logger,
+  );
+
+  // Inline base64 images travel inside GraphQL bodies: allow them plus room for the rest.
+  const jsonLimit = Math.ceil(settings.maxUploadBytes * 1.4) + 1024 * 1024;
+  app.use(healthRoutes(services));
+  app.use(imageRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
+  app.use(graphiqlRoutes(GRAPHQL_PATH));
+  app.use(GRAPHQL_PATH, express.json({ limit: jsonLimit }), graphql.handler);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(settings.port, settings.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  const url = `http://${host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    services,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        await graphql.stop(); // stops HTTP and WebSocket intake, drains both
+        await services.close(graceMs);
+      })();
+      return closing;
+    },
+  };
+}

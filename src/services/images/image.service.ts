@@ -1,0 +1,109 @@
+import type { ReadStream } from "node:fs";
+import { InputError } from "../../core/errors.js";
+import { newId } from "../../core/ids.js";
+import type { ImageRecord } from "../../core/image.js";
+import type { ImageFormat } from "../../core/image-format.js";
+import type { Database } from "../../db/database.js";
+import type { Repositories } from "../../db/repositories.js";
+import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../images/codec.js";
+import { sha256Hex, type ImageStore } from "../../images/image-store.js";
+import { readImageInput, type ImageInputValue } from "./image-input.js";
+
+/**
+ * An image a request refers to, checked but not yet stored. Requests validate everything first,
+ * then `commit` writes: a refused request leaves nothing behind.
+ */
+export interface PreparedImage {
+  width: number;
+  height: number;
+  format: ImageFormat;
+  sha256: string;
+  /** Set when the image is already stored. */
+  existing: ImageRecord | null;
+  /** Bytes to store, when the image came inline. */
+  bytes: Buffer | null;
+}
+
+export class ImageService {
+  constructor(
+    private readonly db: Database,
+    private readonly store: ImageStore,
+    private readonly maxBytes: number,
+  ) {}
+
+  get(id: string): Promise<ImageRecord | null> {
+    return this.db.images.find(id);
+  }
+
+  getMany(ids: readonly string[]): Promise<ImageRecord[]> {
+    return this.db.images.findMany(ids);
+  }
+
+  /** Stores uploaded bytes (once per content) and returns the image. */
+  async upload(bytes: Buffer, field = "body"): Promise<ImageRecord> {
+    if (bytes.length > this.maxBytes) {
+      throw new InputError(field, `at most ${this.maxBytes} bytes`, `${bytes.length} bytes`, "PAYLOAD_TOO_LARGE");
+    }
+    const info = await inspectImage(bytes, field);
+    const prepared: PreparedImage = { ...info, sha256: sha256Hex(bytes), existing: null, bytes };
+    await this.writeFile(prepared);
+    return this.db.images.findOrCreate(this.recordOf(prepared));
+  }
+
+  /** Validates an ImageInput and reads what it names, writing nothing. */
+  async prepare(value: ImageInputValue, field: string): Promise<PreparedImage> {
+    const source = readImageInput(value, field, this.maxBytes);
+    if (source.kind === "id") {
+      const image = await this.db.images.find(source.id);
+      if (!image) throw new InputError(`${field}.id`, "the id of an uploaded image", source.id);
+      return { ...image, existing: image, bytes: null };
+    }
+    const info = await inspectImage(source.bytes, source.field);
+    return { ...info, sha256: sha256Hex(source.bytes), existing: null, bytes: source.bytes };
+  }
+
+  /** Writes a prepared image's file; call before the transaction that records it. */
+  async writeFile(image: PreparedImage): Promise<void> {
+    if (image.bytes) await this.store.put(image.bytes, image.format);
+  }
+
+  /** Records a prepared image inside the caller's transaction. */
+  async record(tx: Repositories, image: PreparedImage): Promise<ImageRecord> {
+    return image.existing ?? tx.images.findOrCreate(this.recordOf(image));
+  }
+
+  async decode(image: ImageRecord): Promise<RawImage> {
+    return decodeImage(await this.store.read(image.sha256, image.format));
+  }
+
+  /** Encodes pixels, stores the file and records the image. */
+  async saveRaw(raw: RawImage, format: ImageFormat): Promise<ImageRecord> {
+    const bytes = await encodeImage(raw, format);
+    const sha256 = await this.store.put(bytes, format);
+    return this.db.images.findOrCreate({
+      id: newId(),
+      sha256,
+      format,
+      width: raw.width,
+      height: raw.height,
+      bytes: bytes.length,
+      createdAt: new Date(),
+    });
+  }
+
+  stream(image: ImageRecord): ReadStream {
+    return this.store.stream(image.sha256, image.format);
+  }
+
+  private recordOf(image: PreparedImage): ImageRecord {
+    return {
+      id: newId(),
+      sha256: image.sha256,
+      format: image.format,
+      width: image.width,
+      height: image.height,
+      bytes: image.bytes?.length ?? 0,
+      createdAt: new Date(),
+    };
+  }
+}

@@ -1,0 +1,185 @@
+import { ConflictError, NotFoundError } from "../../core/errors.js";
+import { newId } from "../../core/ids.js";
+import { isTerminal, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
+import type { Page } from "../../core/pagination.js";
+import { pageRequest } from "../../core/pagination.js";
+import type { PromptRecord } from "../../core/prompt.js";
+import type { TuneRecord } from "../../core/tune.js";
+import type { Database } from "../../db/database.js";
+import type { Repositories } from "../../db/repositories.js";
+import { publishJob, type AppEvents } from "../events/topics.js";
+import { checkIdempotencyKey, findIdempotentResult, requestHash } from "../idempotency.js";
+import type { ImageService, PreparedImage } from "../images/image.service.js";
+import type { TuneService } from "../tunes/tune.service.js";
+import { JobFeed } from "./job-feed.js";
+import type { JobQueue } from "./job-queue.js";
+import { planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
+
+/** Work orders ready to be written: one job per image, optionally under a prompt. */
+export interface JobBatch {
+  tune: TuneRecord;
+  image: PreparedImage;
+  specs: JobSpec[];
+  /** Set when the jobs belong to a prompt created with them. */
+  prompt: Omit<PromptRecord, "id" | "tuneId" | "createdAt"> | null;
+  /** The scope-qualified idempotency key and the request's hash, when the client sent a key. */
+  idempotency: { key: string; hash: string } | null;
+}
+
+const CANCEL_WAIT_MS = 10_000;
+
+export class JobService {
+  constructor(
+    private readonly db: Database,
+    private readonly tunes: TuneService,
+    private readonly images: ImageService,
+    private readonly events: AppEvents,
+    private readonly queue: JobQueue,
+  ) {}
+
+  get(id: string): Promise<JobRecord | null> {
+    return this.db.jobs.find(id);
+  }
+
+  list(status: JobStatus | null | undefined, first?: number | null, after?: string | null): Promise<Page<JobRecord>> {
+    return this.db.jobs.list(status ?? null, pageRequest(first, after));
+  }
+
+  countByStatus(): Promise<Record<JobStatus, number>> {
+    return this.db.jobs.countByStatus();
+  }
+
+  listByPrompt(promptIds: readonly string[]): Promise<JobRecord[]> {
+    return this.db.jobs.listByPrompt(promptIds);
+  }
+
+  /** Validates everything, then writes the job(s) in one transaction. Returns the first job. */
+  async createOutpaint(request: OutpaintRequest, idempotencyKey?: string | null): Promise<JobRecord> {
+    const fields = validateOutpaintFields(request);
+    const key = checkIdempotencyKey(idempotencyKey);
+    const tune = await this.tunes.resolveForWork(request.tuneId, "tuneId");
+    const image = await this.images.prepare(request.image, "image");
+    const placement = planPlacement(fields.size, image);
+    const specs = Array.from({ length: fields.numImages }, (_, i) => ({
+      ...fields.spec,
+      placement,
+      seed: fields.spec.seed + i,
+    }));
+    const { image: _image, ...rest } = request;
+    const batch: JobBatch = {
+      tune,
+      image,
+      specs,
+      prompt:
+        fields.numImages > 1
+          ? {
+              text: fields.spec.prompt ?? "",
+              negativePrompt: fields.spec.negativePrompt,
+              callbackUrl: null,
+              params: {
+                cleanText: fields.spec.prompt ?? "",
+                numImages: fields.numImages,
+                seed: fields.spec.seed,
+                steps: fields.spec.steps,
+                cfgScale: fields.spec.guidance,
+                denoisingStrength: fields.spec.strength,
+                scheduler: fields.spec.scheduler,
+                outpaint: null,
+              },
+            }
+          : null,
+      idempotency: key
+        ? { key: `createOutpaintJob:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, image: image.sha256 }) }
+        : null,
+    };
+    const { jobs } = await this.submit(batch);
+    return jobs[0]!;
+  }
+
+  /**
+   * Writes a batch: image file first, then image row, prompt, jobs and idempotency key in one
+   * transaction; the jobs are in the database before this resolves. Replays return the
+   * original resources.
+   */
+  async submit(batch: JobBatch): Promise<{ jobs: JobRecord[]; prompt: PromptRecord | null }> {
+    await this.images.writeFile(batch.image);
+    const now = new Date();
+    const outcome = await this.db.transaction(async (tx) => {
+      if (batch.idempotency) {
+        const priorId = await findIdempotentResult(tx, batch.idempotency.key, batch.idempotency.hash, now);
+        if (priorId) return { ...(await this.#loadPrior(tx, priorId)), replay: true };
+      }
+      const input = await this.images.record(tx, batch.image);
+      const prompt = batch.prompt
+        ? await tx.prompts.create({ ...batch.prompt, id: newId(), tuneId: batch.tune.id, createdAt: now })
+        : null;
+      const jobs: JobRecord[] = [];
+      for (const spec of batch.specs) {
+        jobs.push(
+          await tx.jobs.create({
+            id: newId(),
+            promptId: prompt?.id ?? null,
+            tuneId: batch.tune.id,
+            width: spec.placement.canvasWidth,
+            height: spec.placement.canvasHeight,
+            inputImageId: input.id,
+            spec,
+            createdAt: now,
+          }),
+        );
+      }
+      if (batch.idempotency) {
+        await tx.idempotency.save({
+          key: batch.idempotency.key,
+          requestHash: batch.idempotency.hash,
+          resourceId: prompt?.id ?? jobs[0]!.id,
+          createdAt: now,
+        });
+      }
+      return { jobs, prompt, replay: false };
+    });
+    if (!outcome.replay) {
+      for (const job of outcome.jobs) publishJob(this.events, job);
+      this.queue.notify();
+    }
+    return { jobs: outcome.jobs, prompt: outcome.prompt };
+  }
+
+  async #loadPrior(tx: Repositories, resourceId: string): Promise<{ jobs: JobRecord[]; prompt: PromptRecord | null }> {
+    const prompt = await tx.prompts.find(resourceId);
+    if (prompt) return { prompt, jobs: await tx.jobs.listByPrompt([prompt.id]) };
+    const job = await tx.jobs.find(resourceId);
+    if (!job) throw new ConflictError(`The resource ${resourceId} recorded for this idempotency key no longer exists`);
+    return { prompt: null, jobs: [job] };
+  }
+
+  /** Cancels a queued job at once; asks a running one to stop and waits for it briefly. */
+  async cancel(id: string): Promise<JobRecord> {
+    const job = await this.db.jobs.find(id);
+    if (!job) throw new NotFoundError("job", id, "id");
+    if (isTerminal(job.status)) throw new ConflictError(`Job ${id} has already ended with status ${job.status}`);
+    const now = new Date();
+    if (await this.db.jobs.cancelQueued(id, now)) {
+      const cancelled = (await this.db.jobs.find(id))!;
+      publishJob(this.events, cancelled);
+      return cancelled;
+    }
+    if (await this.db.jobs.requestCancel(id, now)) await this.queue.cancelRunning(id, CANCEL_WAIT_MS);
+    const latest = (await this.db.jobs.find(id))!;
+    if (latest.status === "SUCCEEDED" || latest.status === "FAILED") {
+      throw new ConflictError(`Job ${id} ended with status ${latest.status} before it could be cancelled`);
+    }
+    return latest;
+  }
+
+  /** The job's current state, then every change, then the final state. */
+  async watch(id: string): Promise<AsyncIterableIterator<JobRecord>> {
+    const updates = this.events.subscribe("job", id);
+    const current = await this.db.jobs.find(id);
+    if (!current) {
+      updates.close();
+      throw new NotFoundError("job", id, "id");
+    }
+    return new JobFeed(current, updates);
+  }
+}

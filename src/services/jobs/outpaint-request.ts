@@ -1,0 +1,188 @@
+import { randomInt } from "node:crypto";
+import { InputError } from "../../core/errors.js";
+import {
+  placeByAnchor,
+  placeByExtension,
+  presetCanvas,
+  type Anchor,
+  type Placement,
+  type Preset,
+  type Size,
+} from "../../core/geometry.js";
+import { IMAGE_FORMATS, type ImageFormat } from "../../core/image-format.js";
+import { INFILL_METHODS, type InfillMethod, type JobSpec } from "../../core/job.js";
+import type { ImageInputValue } from "../images/image-input.js";
+import { int, oneOf, optionalInt, optionalNumber, optionalText } from "../validate.js";
+
+// The ranges and defaults of an outpaint request, and its validation. Field names are those of
+// the GraphQL OutpaintInput.
+
+export const LIMITS = {
+  maxCanvasSide: 8192,
+  maxBlur: 64,
+  maxPromptLength: 3000,
+  maxNumImages: 10,
+  maxSeed: 2147483647,
+  steps: { min: 1, max: 150, default: 50 },
+  guidance: { min: 0, max: 100, default: 30 },
+} as const;
+
+export const SCHEDULERS = ["euler"] as const;
+export const BLANK_PROMPT = "__BLANK__";
+
+export interface ExtendValue {
+  top?: number | null;
+  right?: number | null;
+  bottom?: number | null;
+  left?: number | null;
+}
+
+export interface TargetValue {
+  width: number;
+  height: number;
+  anchor?: Anchor | null;
+}
+
+export interface OutpaintRequest {
+  tuneId?: string | null;
+  image: ImageInputValue;
+  extend?: ExtendValue | null;
+  target?: TargetValue | null;
+  preset?: Preset | null;
+  blur?: number | null;
+  prompt?: string | null;
+  negativePrompt?: string | null;
+  seed?: number | null;
+  steps?: number | null;
+  guidance?: number | null;
+  scheduler?: string | null;
+  strength?: number | null;
+  infill?: InfillMethod | null;
+  numImages?: number | null;
+  outputFormat?: ImageFormat | null;
+  callbackUrl?: string | null;
+}
+
+/** How the new size is given, validated as far as it can be without the image. */
+export type SizeRule =
+  | { kind: "extend"; top: number; right: number; bottom: number; left: number }
+  | { kind: "target"; width: number; height: number; anchor: Anchor }
+  | { kind: "preset"; preset: Preset };
+
+/** Everything of a request that does not depend on the image, with defaults applied. */
+export interface OutpaintFields {
+  size: SizeRule;
+  numImages: number;
+  /** The spec of the first job, without its placement; job i gets seed + i. */
+  spec: Omit<JobSpec, "placement">;
+}
+
+export function validateOutpaintFields(request: OutpaintRequest): OutpaintFields {
+  if (request.callbackUrl !== null && request.callbackUrl !== undefined) {
+    throw new InputError("callbackUrl", "no callbackUrl (webhooks are not enabled on this server)", request.callbackUrl);
+  }
+  return {
+    size: validateSizeRule(request),
+    numImages: optionalInt(request.numImages, "numImages", 1, LIMITS.maxNumImages, 1),
+    spec: {
+      infill: oneOf(request.infill, "infill", INFILL_METHODS, "EDGE"),
+      blur: optionalInt(request.blur, "blur", 0, LIMITS.maxBlur, 0),
+      seed: optionalInt(request.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed)),
+      outputFormat: oneOf(request.outputFormat, "outputFormat", IMAGE_FORMATS, "PNG"),
+      prompt: textGuidance(optionalText(request.prompt, "prompt", LIMITS.maxPromptLength)),
+      negativePrompt: textGuidance(optionalText(request.negativePrompt, "negativePrompt", LIMITS.maxPromptLength)),
+      steps: optionalInt(request.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default),
+      guidance: optionalNumber(request.guidance, "guidance", LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default),
+      scheduler: oneOf(request.scheduler, "scheduler", SCHEDULERS, "euler"),
+      strength: optionalNumber(request.strength, "strength", 0, 1, 1),
+    },
+  };
+}
+
+/** "__BLANK__", empty and whitespace-only prompts mean no text guidance. */
+export function textGuidance(text: string | null): string | null {
+  if (text === null) return null;
+  const trimmed = text.trim();
+  return trimmed === "" || trimmed === BLANK_PROMPT ? null : text;
+}
+
+function validateSizeRule(request: OutpaintRequest): SizeRule {
+  const given = (["extend", "target", "preset"] as const).filter((key) => request[key] !== null && request[key] !== undefined);
+  if (given.length !== 1) {
+    throw new InputError(
+      "input",
+      "exactly one of extend, target or preset",
+      given.length === 0 ? "none of them" : given.join(" and "),
+    );
+  }
+  const side = LIMITS.maxCanvasSide;
+  if (request.extend) {
+    const e = request.extend;
+    return {
+      kind: "extend",
+      top: optionalInt(e.top, "extend.top", 0, side, 0),
+      right: optionalInt(e.right, "extend.right", 0, side, 0),
+      bottom: optionalInt(e.bottom, "extend.bottom", 0, side, 0),
+      left: optionalInt(e.left, "extend.left", 0, side, 0),
+    };
+  }
+  if (request.target) {
+    return {
+      kind: "target",
+      width: int(request.target.width, "target.width", 1, side),
+      height: int(request.target.height, "target.height", 1, side),
+      anchor: request.target.anchor ?? "CENTER",
+    };
+  }
+  return { kind: "preset", preset: request.preset! };
+}
+
+/** Field names errors use for a target size; prompts give their target as text flags. */
+export interface TargetFieldNames {
+  width: string;
+  height: string;
+  size: string;
+}
+const TARGET_FIELDS: TargetFieldNames = { width: "target.width", height: "target.height", size: "target" };
+
+/** Where the original goes; refuses canvases that are too large or add nothing. */
+export function planPlacement(rule: SizeRule, original: Size, targetFields: TargetFieldNames = TARGET_FIELDS): Placement {
+  const side = LIMITS.maxCanvasSide;
+  const image = `${original.width}x${original.height}`;
+  let placement: Placement;
+  switch (rule.kind) {
+    case "extend":
+      placement = placeByExtension(original, rule);
+      if (placement.canvasWidth === original.width && placement.canvasHeight === original.height) {
+        throw new InputError("extend", "at least one side greater than 0", "0 on every side");
+      }
+      if (placement.canvasWidth > side) {
+        throw new InputError("extend.left", `left + right of at most ${side - original.width} for a ${image} image`, rule.left + rule.right);
+      }
+      if (placement.canvasHeight > side) {
+        throw new InputError("extend.top", `top + bottom of at most ${side - original.height} for a ${image} image`, rule.top + rule.bottom);
+      }
+      return placement;
+    case "target":
+      if (rule.width < original.width) {
+        throw new InputError(targetFields.width, `an integer between ${original.width} and ${side} (the image is ${image})`, rule.width);
+      }
+      if (rule.height < original.height) {
+        throw new InputError(targetFields.height, `an integer between ${original.height} and ${side} (the image is ${image})`, rule.height);
+      }
+      if (rule.width === original.width && rule.height === original.height) {
+        throw new InputError(targetFields.size, `a size larger than the ${image} image in at least one dimension`, `${rule.width}x${rule.height}`);
+      }
+      return placeByAnchor(original, rule, rule.anchor);
+    case "preset": {
+      const canvas = presetCanvas(original, rule.preset);
+      if (canvas.width === original.width && canvas.height === original.height) {
+        throw new InputError("preset", `a preset that enlarges a ${image} image`, rule.preset);
+      }
+      if (canvas.width > side || canvas.height > side) {
+        throw new InputError("preset", `a preset whose canvas fits in ${side}x${side} for a ${image} image`, `${rule.preset} (${canvas.width}x${canvas.height})`);
+      }
+      return placeByAnchor(original, canvas, "CENTER");
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type { JobRecord, JobStage } from "../../core/job.js";
+import type { FinalUpdate } from "../../db/job.repository.js";
+import type { Database } from "../../db/database.js";
+import { publishJob, type AppEvents } from "../events/topics.js";
+
+export interface StepUpdate {
+  stage: JobStage;
+  step: number;
+  totalSteps: number;
+}
+
+/**
+ * The live state of one running attempt. Every change is published at once; writes to the
+ * database are coalesced (a stage change or `persistEveryMs` elapsed), so `job(id)` is always
+ * recent without a write per step. The final state is always written before it is published.
+ */
+export class ProgressTracker {
+  #job: JobRecord;
+  #lastPersisted = 0;
+  #writing: Promise<void> = Promise.resolve();
+  #dirty = false;
+  readonly #attempt: number;
+  readonly #startedAt: number;
+
+  constructor(
+    job: JobRecord,
+    private readonly db: Database,
+    private readonly events: AppEvents,
+    private readonly persistEveryMs = 250,
+  ) {
+    this.#job = job;
+    this.#attempt = job.attempts;
+    this.#startedAt = job.startedAt?.getTime() ?? Date.now();
+    this.#lastPersisted = Date.now();
+  }
+
+  get job(): JobRecord {
+    return this.#job;
+  }
+
+  /** Publishes the claimed state (already in the database). */
+  announce(): void {
+    publishJob(this.events, this.#job);
+  }
+
+  update({ stage, step, totalSteps }: StepUpdate): void {
+    const now = Date.now();
+    const elapsedSeconds = (now - this.#startedAt) / 1000;
+    const stageChanged = stage !== this.#job.stage;
+    this.#job = {
+      ...this.#job,
+      stage,
+      step,
+      totalSteps,
+      percent: totalSteps > 0 ? Math.min(100, Math.round((step / totalSteps) * 1000) / 10) : 0,
+      etaSeconds: step > 0 && totalSteps > 0 ? Math.round((elapsedSeconds / step) * (totalSteps - step) * 10) / 10 : null,
+      revision: this.#job.revision + 1,
+    };
+    publishJob(this.events, this.#job);
+    if (stageChanged || now - this.#lastPersisted >= this.persistEveryMs) this.#persist(now);
+  }
+
+  /** Writes the outcome if this attempt still owns the job; publishes it only then. */
+  async finish(update: Omit<FinalUpdate, "revision" | "finishedAt">): Promise<boolean> {
+    await this.#writing;
+    const finishedAt = new Date();
+    const final: FinalUpdate = { ...update, finishedAt, revision: this.#job.revision + 1 };
+    const owned = await this.db.jobs.finish(this.#job.id, this.#attempt, final);
+    if (!owned) return false;
+    this.#job = {
+      ...this.#job,
+      status: final.status,
+      stage: final.stage === undefined ? this.#job.stage : final.stage,
+      step: final.step ?? this.#job.step,
+      percent: final.percent ?? this.#job.percent,
+      etaSeconds: null,
+      resultImageId: final.resultImageId ?? this.#job.resultImageId,
+      error: final.error ?? null,
+      finishedAt,
+      revision: final.revision,
+    };
+    publishJob(this.events, this.#job);
+    return true;
+  }
+
+  #persist(now: number): void {
+    this.#lastPersisted = now;
+    if (this.#dirty) return; // a write is queued and will take the newest state
+    this.#dirty = true;
+    this.#writing = this.#writing
+      .then(async () => {
+        this.#dirty = false;
+        const { stage, step, totalSteps, percent, etaSeconds, revision, id } = this.#job;
+        await this.db.jobs.saveProgress(id, this.#attempt, { stage: stage!, step, totalSteps, percent, etaSeconds, revision }, new Date());
+      })
+      // Progress writes are best effort; the final write, which must not be lost, is awaited by finish().
+      .catch(() => undefined);
+  }
+}

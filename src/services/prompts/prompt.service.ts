@@ -1,0 +1,159 @@
+import { randomInt } from "node:crypto";
+import { InputError, NotFoundError } from "../../core/errors.js";
+import { aggregateStatus, type JobStatus } from "../../core/job.js";
+import type { Page } from "../../core/pagination.js";
+import { pageRequest } from "../../core/pagination.js";
+import type { PromptParams, PromptRecord } from "../../core/prompt.js";
+import { parsePromptText } from "../../core/prompt-text.js";
+import type { Database } from "../../db/database.js";
+import type { AppEvents } from "../events/topics.js";
+import { checkIdempotencyKey, requestHash } from "../idempotency.js";
+import type { ImageInputValue } from "../images/image-input.js";
+import type { ImageService } from "../images/image.service.js";
+import type { JobService } from "../jobs/job.service.js";
+import { LIMITS, SCHEDULERS, planPlacement, textGuidance } from "../jobs/outpaint-request.js";
+import type { TuneService } from "../tunes/tune.service.js";
+import { oneOf, optionalInt, optionalNumber, optionalText } from "../validate.js";
+import { PromptFeed } from "./prompt-feed.js";
+
+export interface PromptRequest {
+  text: string;
+  negativePrompt?: string | null;
+  numImages?: number | null;
+  seed?: number | null;
+  steps?: number | null;
+  cfgScale?: number | null;
+  inputImage?: ImageInputValue | null;
+  maskImage?: ImageInputValue | null;
+  denoisingStrength?: number | null;
+  w?: number | null;
+  h?: number | null;
+  ar?: string | null;
+  scheduler?: string | null;
+  callbackUrl?: string | null;
+}
+
+export class PromptService {
+  constructor(
+    private readonly db: Database,
+    private readonly tunes: TuneService,
+    private readonly images: ImageService,
+    private readonly jobs: JobService,
+    private readonly events: AppEvents,
+  ) {}
+
+  get(id: string): Promise<PromptRecord | null> {
+    return this.db.prompts.find(id);
+  }
+
+  getMany(ids: readonly string[]): Promise<PromptRecord[]> {
+    return this.db.prompts.findMany(ids);
+  }
+
+  list(tuneId: string | null | undefined, first?: number | null, after?: string | null): Promise<Page<PromptRecord>> {
+    return this.db.prompts.list(tuneId ?? null, pageRequest(first, after));
+  }
+
+  async status(promptId: string): Promise<JobStatus> {
+    const jobs = await this.db.jobs.listByPrompt([promptId]);
+    return aggregateStatus(jobs.map((job) => job.status));
+  }
+
+  /**
+   * Parses the prompt text and fields and creates one outpaint job per image. On the CPU fill a
+   * prompt must carry an input image and --outpaint flags: it outpaints only.
+   */
+  async create(tuneId: string, request: PromptRequest, idempotencyKey?: string | null): Promise<PromptRecord> {
+    const text = optionalText(request.text, "text", LIMITS.maxPromptLength) ?? "";
+    const parsed = parsePromptText(text, "text");
+    const negativePrompt = optionalText(request.negativePrompt, "negativePrompt", LIMITS.maxPromptLength);
+    const numImages = optionalInt(request.numImages, "numImages", 1, LIMITS.maxNumImages, 1);
+    const seed = optionalInt(request.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed));
+    const steps = optionalInt(request.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default);
+    const cfgScale = optionalNumber(request.cfgScale, "cfgScale", LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default);
+    const scheduler = oneOf(request.scheduler, "scheduler", SCHEDULERS, "euler");
+    optionalInt(request.w, "w", 64, LIMITS.maxCanvasSide, 1024);
+    optionalInt(request.h, "h", 64, LIMITS.maxCanvasSide, 1024);
+    if (request.ar !== null && request.ar !== undefined && !/^\d{1,2}:\d{1,2}$/.test(request.ar)) {
+      throw new InputError("ar", "an aspect ratio such as 16:9", request.ar);
+    }
+    if (request.callbackUrl !== null && request.callbackUrl !== undefined) {
+      throw new InputError("callbackUrl", "no callbackUrl (webhooks are not enabled on this server)", request.callbackUrl);
+    }
+    const key = checkIdempotencyKey(idempotencyKey);
+
+    const tune = await this.tunes.resolveForWork(tuneId, "tuneId");
+    // Only the CPU fill runs today: it outpaints an input image and uses no text or LoRA.
+    if (request.maskImage !== null && request.maskImage !== undefined) {
+      throw new InputError("maskImage", "no mask image (masks for inpainting are not supported on a CPU_FILL tune)", "a mask image");
+    }
+    if (parsed.loras.length > 0) {
+      throw new InputError("text", "no <lora:...> tags on a CPU_FILL tune", `<lora:${parsed.loras[0]!.id}:${parsed.loras[0]!.weight}>`);
+    }
+    const denoisingStrength = request.denoisingStrength ?? 0;
+    if (denoisingStrength !== 0) {
+      throw new InputError("denoisingStrength", "0 (outpaint only; img2img needs a FLUX_FILL_TRT tune)", denoisingStrength);
+    }
+    if (!request.inputImage) {
+      throw new InputError(
+        "inputImage",
+        "an input image (a CPU_FILL tune outpaints images; generating one from text needs a FLUX_FILL_TRT tune)",
+        undefined,
+      );
+    }
+    if (!parsed.outpaint) {
+      throw new InputError("text", "--outpaint <anchor> flags (a CPU_FILL tune only outpaints)", text);
+    }
+    const flags = parsed.outpaint;
+    const image = await this.images.prepare(request.inputImage, "inputImage");
+    const placement = planPlacement(
+      { kind: "target", width: flags.width ?? image.width, height: flags.height ?? image.height, anchor: flags.anchor },
+      image,
+      { width: "text (--outpaint_width)", height: "text (--outpaint_height)", size: "text (--outpaint_width/--outpaint_height)" },
+    );
+    const params: PromptParams = {
+      cleanText: parsed.text,
+      numImages,
+      seed,
+      steps,
+      cfgScale,
+      denoisingStrength,
+      scheduler,
+      outpaint: { anchor: flags.anchor, width: placement.canvasWidth, height: placement.canvasHeight, prompt: flags.prompt },
+    };
+    const guidanceText = textGuidance(flags.prompt ?? parsed.text);
+    const { inputImage: _inputImage, ...rest } = request;
+    const { prompt } = await this.jobs.submit({
+      tune,
+      image,
+      specs: Array.from({ length: numImages }, (_, i) => ({
+        placement,
+        infill: "EDGE" as const,
+        blur: 0,
+        seed: seed + i,
+        outputFormat: "PNG" as const,
+        prompt: guidanceText,
+        negativePrompt: textGuidance(negativePrompt),
+        steps,
+        guidance: cfgScale,
+        scheduler,
+        strength: denoisingStrength,
+      })),
+      prompt: { text, negativePrompt, callbackUrl: null, params },
+      idempotency: key
+        ? { key: `createPrompt:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }
+        : null,
+    });
+    return prompt!;
+  }
+
+  async watch(id: string): Promise<AsyncIterableIterator<PromptRecord>> {
+    const updates = this.events.subscribe("prompt", id);
+    const prompt = await this.db.prompts.find(id);
+    if (!prompt) {
+      updates.close();
+      throw new NotFoundError("prompt", id, "id");
+    }
+    return new PromptFeed(prompt, await this.db.jobs.listByPrompt([id]), updates);
+  }
+}
