@@ -48,10 +48,20 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A received value described in words ("a gif image", "none of them"), shown without quotes. */
+export class Description {
+  constructor(readonly text: string) {}
+}
+
+export function described(text: string): Description {
+  return new Description(text);
+}
+
 const MAX_SHOWN = 80;
 
 /** How a received value is quoted in error messages: short, unambiguous, never the whole payload. */
 export function describeReceived(value: unknown): string {
+  if (value instanceof Description) return value.text;
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (typeof value === "string") {

@@ -1,4 +1,4 @@
-import { InputError } from "./errors.js";
+import { described, InputError } from "./errors.js";
 import { ANCHORS, type Anchor } from "./geometry.js";
 
 // Astria-style prompt text: free text with inline <lora:ID:weight> tags and flags such as
@@ -31,7 +31,7 @@ const MAX_FLAG_SIZE = 8192;
 
 export function parsePromptText(source: string, field: string): ParsedPromptText {
   const fail = (position: number, allowed: string, received: string): never => {
-    throw new InputError(field, `${allowed} at character ${position + 1}`, received);
+    throw new InputError(field, `${allowed} at character ${position + 1}`, described(JSON.stringify(received)));
   };
   const words: string[] = [];
   const loras: LoraTag[] = [];
@@ -53,7 +53,7 @@ export function parsePromptText(source: string, field: string): ParsedPromptText
       if (source[i] === "\\" && i + 1 < source.length) i++;
       value += source[i++];
     }
-    if (i >= source.length) fail(open, "a closing \" for the quote opened", "unterminated quoted text");
+    if (i >= source.length) fail(open, "a closing \" for the quote opened", source.slice(open));
     i++;
     return value;
   };

@@ -11,6 +11,8 @@ export interface Loaders {
   tune: DataLoader<string, TuneRecord | null>;
   prompt: DataLoader<string, PromptRecord | null>;
   jobsByPrompt: DataLoader<string, JobRecord[]>;
+  /** Forgets what was loaded: a subscription calls it for each event, whose data must be fresh. */
+  clearAll(): void;
 }
 
 function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
@@ -21,14 +23,20 @@ function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promis
 }
 
 export function createLoaders(services: Services): Loaders {
-  return {
+  const loaders = {
     image: byId((ids) => services.images.getMany(ids)),
     // Deleted tunes are still loaded here: jobs and prompts keep showing the tune they ran on.
     tune: byId((ids) => services.tunes.getManyIncludingDeleted(ids)),
     prompt: byId((ids) => services.prompts.getMany(ids)),
-    jobsByPrompt: new DataLoader(async (promptIds) => {
+    jobsByPrompt: new DataLoader<string, JobRecord[]>(async (promptIds) => {
       const jobs = await services.jobs.listByPrompt(promptIds);
       return promptIds.map((id) => jobs.filter((job) => job.promptId === id));
     }),
+  };
+  return {
+    ...loaders,
+    clearAll() {
+      for (const loader of Object.values(loaders)) loader.clearAll();
+    },
   };
 }

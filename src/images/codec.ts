@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from "sharp";
-import { InputError } from "../core/errors.js";
+import { described, InputError } from "../core/errors.js";
 import type { ImageFormat } from "../core/image-format.js";
 
 // Decoding and encoding with sharp. Everything here works on bytes in memory; storage is apart.
@@ -31,26 +31,30 @@ const ACCEPTED = "a PNG, JPEG or WebP image";
  * Errors name `field`.
  */
 export async function inspectImage(bytes: Buffer, field: string): Promise<ImageInfo> {
-  if (bytes.length === 0) throw new InputError(field, ACCEPTED, "0 bytes");
+  if (bytes.length === 0) throw new InputError(field, ACCEPTED, described("0 bytes"));
   let metadata: Metadata;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    throw new InputError(field, ACCEPTED, `${bytes.length} bytes that are not an image`);
+    throw new InputError(field, ACCEPTED, described(`${bytes.length} bytes that are not an image`));
   }
   const format = FORMATS[metadata.format];
-  if (!format) throw new InputError(field, ACCEPTED, `a ${metadata.format} image`);
+  if (!format) throw new InputError(field, ACCEPTED, described(`a ${metadata.format} image`));
   if ((metadata.pages ?? 1) > 1) {
-    throw new InputError(field, `a still ${ACCEPTED}`, `an animated ${format} with ${metadata.pages} frames`);
+    throw new InputError(field, `a still ${ACCEPTED}`, described(`an animated ${format} with ${metadata.pages} frames`));
   }
   const { width, height } = metadata.autoOrient;
   if (width * height > MAX_INPUT_PIXELS) {
-    throw new InputError(field, `an image of at most ${MAX_INPUT_PIXELS} pixels`, `${width}x${height}`);
+    throw new InputError(field, `an image of at most ${MAX_INPUT_PIXELS} pixels`, described(`a ${width}x${height} image`));
   }
   try {
     await sharp(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS }).raw().toBuffer();
   } catch (error) {
-    throw new InputError(field, `a complete, undamaged ${ACCEPTED}`, `a ${format} that fails to decode (${(error as Error).message.trim()})`);
+    throw new InputError(
+      field,
+      `a complete, undamaged ${ACCEPTED}`,
+      described(`a ${format} that fails to decode (${(error as Error).message.trim()})`),
+    );
   }
   return { format, width, height };
 }

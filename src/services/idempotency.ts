@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InputError } from "../core/errors.js";
+import { described, InputError } from "../core/errors.js";
 import type { Repositories } from "../db/repositories.js";
 
 /** How long a key protects against duplicates; a key reused later starts a new request. */
@@ -46,7 +46,7 @@ export async function findIdempotentResult(
     throw new InputError(
       "idempotencyKey",
       "the same request as the first one sent with this key",
-      "a different request",
+      described("a different request"),
       "CONFLICT",
     );
   }

@@ -55,7 +55,8 @@ export class JobResolver {
     description: "The job's current state, then every state change and progress step, then the final state; then it completes.",
     subscribe: ({ args, context }) => (context as GraphQLContext).services.jobs.watch(args.id as string),
   })
-  jobUpdated(@Root() job: JobRecord, @Arg("id", () => ID) _id: string): JobRecord {
+  jobUpdated(@Root() job: JobRecord, @Arg("id", () => ID) _id: string, @Ctx() { loaders }: GraphQLContext): JobRecord {
+    loaders.clearAll();
     return job;
   }
 

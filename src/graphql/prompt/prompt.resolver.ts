@@ -47,7 +47,8 @@ export class PromptResolver {
     description: "The prompt now, then again whenever one of its jobs changes status; completes when all have ended.",
     subscribe: ({ args, context }) => (context as GraphQLContext).services.prompts.watch(args.id as string),
   })
-  promptUpdated(@Root() prompt: PromptRecord, @Arg("id", () => ID) _id: string): PromptRecord {
+  promptUpdated(@Root() prompt: PromptRecord, @Arg("id", () => ID) _id: string, @Ctx() { loaders }: GraphQLContext): PromptRecord {
+    loaders.clearAll();
     return prompt;
   }
 

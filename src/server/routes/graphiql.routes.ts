@@ -15,6 +15,9 @@ export function graphiqlRoutes(graphqlPath: string): Router {
     throw new Error(`GraphiQL is not built (no ${GRAPHIQL_DIR}/index.html); run \`npm run build\``);
   }
   router.use("/graphiql", express.static(GRAPHIQL_DIR, { index: false, maxAge: "1h" }));
+  router.get("/favicon.ico", (_req, res) => {
+    res.status(204).end();
+  });
   router.get(graphqlPath, (req, res, next) => {
     const wantsHtml = req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
     if (!wantsHtml || typeof req.query.query === "string") {

@@ -1,7 +1,7 @@
 import busboy from "busboy";
 import { Router, type Request } from "express";
 import type { Logger } from "pino";
-import { AppError, InputError, NotFoundError } from "../../core/errors.js";
+import { AppError, described, InputError, NotFoundError } from "../../core/errors.js";
 import { contentType, fileExtension, formatOfExtension } from "../../core/image-format.js";
 import type { Services } from "../../services/services.js";
 import { baseUrlOf } from "../base-url.js";
@@ -66,13 +66,13 @@ async function readUpload(req: Request, maxBytes: number): Promise<Buffer> {
   throw new InputError(
     "Content-Type",
     "image/*, application/octet-stream or multipart/form-data",
-    type || "no Content-Type",
+    type || described("no Content-Type"),
     "UNSUPPORTED_MEDIA_TYPE",
   );
 }
 
 function tooLarge(maxBytes: number, received: string): AppError {
-  return new InputError("body", `an upload of at most ${maxBytes} bytes`, received, "PAYLOAD_TOO_LARGE");
+  return new InputError("body", `an upload of at most ${maxBytes} bytes`, described(received), "PAYLOAD_TOO_LARGE");
 }
 
 async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
@@ -82,7 +82,7 @@ async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes, "more");
+    if (size > maxBytes) throw tooLarge(maxBytes, `more than ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -94,7 +94,7 @@ function readMultipartFile(req: Request, maxBytes: number): Promise<Buffer> {
     try {
       parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20 } });
     } catch (error) {
-      reject(new InputError("body", "a multipart/form-data body with a boundary", (error as Error).message));
+      reject(new InputError("body", "a multipart/form-data body with a boundary", described((error as Error).message)));
       return;
     }
     let found = false;
@@ -102,12 +102,12 @@ function readMultipartFile(req: Request, maxBytes: number): Promise<Buffer> {
       found = true;
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("limit", () => reject(tooLarge(maxBytes, "more")));
+      stream.on("limit", () => reject(tooLarge(maxBytes, `more than ${maxBytes} bytes`)));
       stream.on("end", () => resolve(Buffer.concat(chunks)));
     });
-    parser.on("error", (error: Error) => reject(new InputError("body", "a well-formed multipart/form-data body", error.message)));
+    parser.on("error", (error: Error) => reject(new InputError("body", "a well-formed multipart/form-data body", described(error.message))));
     parser.on("close", () => {
-      if (!found) reject(new InputError("file", "one file part in the multipart form", "no file"));
+      if (!found) reject(new InputError("file", "one file part in the multipart form", described("no file")));
     });
     req.pipe(parser);
   });

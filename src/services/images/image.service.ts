@@ -1,5 +1,5 @@
 import type { ReadStream } from "node:fs";
-import { InputError } from "../../core/errors.js";
+import { described, InputError } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { ImageRecord } from "../../core/image.js";
 import type { ImageFormat } from "../../core/image-format.js";
@@ -42,7 +42,7 @@ export class ImageService {
   /** Stores uploaded bytes (once per content) and returns the image. */
   async upload(bytes: Buffer, field = "body"): Promise<ImageRecord> {
     if (bytes.length > this.maxBytes) {
-      throw new InputError(field, `at most ${this.maxBytes} bytes`, `${bytes.length} bytes`, "PAYLOAD_TOO_LARGE");
+      throw new InputError(field, `at most ${this.maxBytes} bytes`, described(`${bytes.length} bytes`), "PAYLOAD_TOO_LARGE");
     }
     const info = await inspectImage(bytes, field);
     const prepared: PreparedImage = { ...info, sha256: sha256Hex(bytes), existing: null, bytes };

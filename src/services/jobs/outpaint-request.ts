@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { InputError } from "../../core/errors.js";
+import { described, InputError } from "../../core/errors.js";
 import {
   placeByAnchor,
   placeByExtension,
@@ -112,7 +112,7 @@ function validateSizeRule(request: OutpaintRequest): SizeRule {
     throw new InputError(
       "input",
       "exactly one of extend, target or preset",
-      given.length === 0 ? "none of them" : given.join(" and "),
+      described(given.length === 0 ? "none of them" : given.join(" and ")),
     );
   }
   const side = LIMITS.maxCanvasSide;
@@ -154,7 +154,7 @@ export function planPlacement(rule: SizeRule, original: Size, targetFields: Targ
     case "extend":
       placement = placeByExtension(original, rule);
       if (placement.canvasWidth === original.width && placement.canvasHeight === original.height) {
-        throw new InputError("extend", "at least one side greater than 0", "0 on every side");
+        throw new InputError("extend", "at least one side greater than 0", described("0 on every side"));
       }
       if (placement.canvasWidth > side) {
         throw new InputError("extend.left", `left + right of at most ${side - original.width} for a ${image} image`, rule.left + rule.right);
@@ -171,16 +171,16 @@ export function planPlacement(rule: SizeRule, original: Size, targetFields: Targ
         throw new InputError(targetFields.height, `an integer between ${original.height} and ${side} (the image is ${image})`, rule.height);
       }
       if (rule.width === original.width && rule.height === original.height) {
-        throw new InputError(targetFields.size, `a size larger than the ${image} image in at least one dimension`, `${rule.width}x${rule.height}`);
+        throw new InputError(targetFields.size, `a size larger than the ${image} image in at least one dimension`, described(`${rule.width}x${rule.height}`));
       }
       return placeByAnchor(original, rule, rule.anchor);
     case "preset": {
       const canvas = presetCanvas(original, rule.preset);
       if (canvas.width === original.width && canvas.height === original.height) {
-        throw new InputError("preset", `a preset that enlarges a ${image} image`, rule.preset);
+        throw new InputError("preset", `a preset that enlarges a ${image} image`, described(rule.preset));
       }
       if (canvas.width > side || canvas.height > side) {
-        throw new InputError("preset", `a preset whose canvas fits in ${side}x${side} for a ${image} image`, `${rule.preset} (${canvas.width}x${canvas.height})`);
+        throw new InputError("preset", `a preset whose canvas fits in ${side}x${side} for a ${image} image`, described(`${rule.preset} (${canvas.width}x${canvas.height})`));
       }
       return placeByAnchor(original, canvas, "CENTER");
     }

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { InputError, NotFoundError } from "../../core/errors.js";
+import { described, InputError, NotFoundError } from "../../core/errors.js";
 import { aggregateStatus, type JobStatus } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
@@ -85,7 +85,7 @@ export class PromptService {
     const tune = await this.tunes.resolveForWork(tuneId, "tuneId");
     // Only the CPU fill runs today: it outpaints an input image and uses no text or LoRA.
     if (request.maskImage !== null && request.maskImage !== undefined) {
-      throw new InputError("maskImage", "no mask image (masks for inpainting are not supported on a CPU_FILL tune)", "a mask image");
+      throw new InputError("maskImage", "no mask image (masks for inpainting are not supported on a CPU_FILL tune)", described("a mask image"));
     }
     if (parsed.loras.length > 0) {
       throw new InputError("text", "no <lora:...> tags on a CPU_FILL tune", `<lora:${parsed.loras[0]!.id}:${parsed.loras[0]!.weight}>`);

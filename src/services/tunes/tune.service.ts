@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from "../../core/errors.js";
+import { ConflictError, described, InputError, NotFoundError } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
@@ -54,24 +54,24 @@ export class TuneService {
   async create(request: CreateTuneRequest): Promise<TuneRecord> {
     const title = request.title.trim();
     if (title.length === 0 || title.length > MAX_TITLE) {
-      throw new InputError("input.title", `a title of 1 to ${MAX_TITLE} characters`, request.title);
+      throw new InputError("title", `a title of 1 to ${MAX_TITLE} characters`, request.title);
     }
-    const kind = oneOf(request.kind, "input.kind", TUNE_KINDS, request.baseTuneId ? "LORA" : "BASE");
+    const kind = oneOf(request.kind, "kind", TUNE_KINDS, request.baseTuneId ? "LORA" : "BASE");
     const isDefault = request.isDefault ?? false;
     let backend: Backend;
     let baseTuneId: string | null = null;
     if (kind === "BASE") {
-      if (request.baseTuneId) throw new InputError("input.baseTuneId", "no base tune for a BASE tune", request.baseTuneId);
-      backend = oneOf(request.backend, "input.backend", BACKENDS, "CPU_FILL");
+      if (request.baseTuneId) throw new InputError("baseTuneId", "no base tune for a BASE tune", request.baseTuneId);
+      backend = oneOf(request.backend, "backend", BACKENDS, "CPU_FILL");
     } else {
       const base = request.baseTuneId ? await this.db.tunes.find(request.baseTuneId) : null;
       if (!base || base.kind !== "BASE" || base.backend !== "FLUX_FILL_TRT") {
-        throw new InputError("input.baseTuneId", "the id of a BASE tune with backend FLUX_FILL_TRT (LoRAs apply to FLUX.1 Fill)", request.baseTuneId);
+        throw new InputError("baseTuneId", "the id of a BASE tune with backend FLUX_FILL_TRT (LoRAs apply to FLUX.1 Fill)", request.baseTuneId);
       }
       if (request.backend && request.backend !== base.backend) {
-        throw new InputError("input.backend", `${base.backend} (the base tune's backend) or nothing`, request.backend);
+        throw new InputError("backend", `${base.backend} (the base tune's backend) or nothing`, request.backend);
       }
-      if (isDefault) throw new InputError("input.isDefault", "false for a LORA tune (only base tunes can be the default)", true);
+      if (isDefault) throw new InputError("isDefault", "false for a LORA tune (only base tunes can be the default)", true);
       backend = base.backend;
       baseTuneId = base.id;
     }
@@ -104,7 +104,7 @@ export class TuneService {
       throw new InputError(
         field,
         `a tune whose backend runs on this server (${this.availableBackends.join(", ")})`,
-        `tune ${tune.id} with backend ${tune.backend}`,
+        described(`tune ${tune.id} with backend ${tune.backend}`),
       );
     }
     return tune;

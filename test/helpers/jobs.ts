@@ -1,0 +1,53 @@
+import { gqlData } from "./graphql-client.js";
+
+export const JOB_FIELDS = `
+  id status stage attempts width height
+  progress { step totalSteps percent etaSeconds }
+  placement { x y width height }
+  result { id url width height format bytes }
+  error { code message field }
+`;
+
+export interface JobView {
+  id: string;
+  status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+  stage: string | null;
+  attempts: number;
+  width: number;
+  height: number;
+  progress: { step: number; totalSteps: number; percent: number; etaSeconds: number | null };
+  placement: { x: number; y: number; width: number; height: number };
+  result: { id: string; url: string; width: number; height: number; format: string; bytes: number } | null;
+  error: { code: string; message: string; field: string | null } | null;
+}
+
+export const CREATE_JOB = `mutation Create($input: OutpaintInput!, $key: String) {
+  createOutpaintJob(input: $input, idempotencyKey: $key) { ${JOB_FIELDS} }
+}`;
+
+export const JOB_UPDATED = `subscription Follow($id: ID!) { jobUpdated(id: $id) { ${JOB_FIELDS} } }`;
+
+export async function createJob(graphqlUrl: string, input: Record<string, unknown>, key?: string): Promise<JobView> {
+  return (await gqlData<{ createOutpaintJob: JobView }>(graphqlUrl, CREATE_JOB, { input, key })).createOutpaintJob;
+}
+
+export async function getJob(graphqlUrl: string, id: string): Promise<JobView> {
+  return (await gqlData<{ job: JobView }>(graphqlUrl, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id })).job;
+}
+
+/** Polls until the job has ended. */
+export async function waitForEnd(graphqlUrl: string, id: string, timeoutMs = 120_000): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await getJob(graphqlUrl, id);
+    if (job.status === "SUCCEEDED" || job.status === "FAILED" || job.status === "CANCELLED") return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get("content-type") };
+}
