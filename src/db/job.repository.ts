@@ -220,32 +220,24 @@ export class JobRepository {
     });
     const report: RecoveryReport = { requeued: [], failed: [], cancelled: [] };
     for (const job of interrupted) {
-      const base = { revision: { increment: 1 }, updatedAt: now, etaSeconds: null };
-      if (job.cancelRequested) {
-        await this.client.outpaintJob.update({
-          where: { id: job.id },
-          data: { ...base, status: "CANCELLED", finishedAt: now },
-        });
-        report.cancelled.push(job.id);
-      } else if (job.attempts >= maxAttempts) {
-        await this.client.outpaintJob.update({
-          where: { id: job.id },
-          data: {
-            ...base,
-            status: "FAILED",
-            finishedAt: now,
-            errorCode: "ATTEMPTS_EXHAUSTED",
-            errorMessage: `The job was interrupted ${job.attempts} times (limit ${maxAttempts}) and was not retried again`,
-          },
-        });
-        report.failed.push(job.id);
-      } else {
-        await this.client.outpaintJob.update({
-          where: { id: job.id },
-          data: { ...base, status: "QUEUED", stage: null, step: 0, totalSteps: 0, percent: 0 },
-        });
-        report.requeued.push(job.id);
-      }
+      const outcome = job.cancelRequested
+        ? { list: report.cancelled, data: { status: "CANCELLED", finishedAt: now } }
+        : job.attempts >= maxAttempts
+          ? {
+              list: report.failed,
+              data: {
+                status: "FAILED",
+                finishedAt: now,
+                errorCode: "ATTEMPTS_EXHAUSTED",
+                errorMessage: `The job was interrupted ${job.attempts} times (limit ${maxAttempts}) and was not retried again`,
+              },
+            }
+          : { list: report.requeued, data: { status: "QUEUED", stage: null, step: 0, totalSteps: 0, percent: 0 } };
+      await this.client.outpaintJob.update({
+        where: { id: job.id },
+        data: { ...outcome.data, revision: { increment: 1 }, etaSeconds: null, updatedAt: now },
+      });
+      outcome.list.push(job.id);
     }
     return report;
   }

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Settings } from "../config/settings.js";
 import { buildAppSchema } from "../graphql/schema.js";
 import { startServices, type Services } from "../services/services.js";
+import { notFound, requestErrors } from "./fallback-handlers.js";
 import { startGraphQLEndpoint } from "./graphql-endpoint.js";
 import { graphiqlRoutes } from "./routes/graphiql.routes.js";
 import { healthRoutes } from "./routes/health.routes.js";
@@ -40,6 +41,8 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   app.use(imageRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));
   app.use(GRAPHQL_PATH, express.json({ limit: jsonLimit }), graphql.handler);
+  app.use(notFound);
+  app.use(requestErrors(GRAPHQL_PATH, logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

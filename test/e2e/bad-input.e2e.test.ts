@@ -134,6 +134,16 @@ describe("bad input is refused before any work, naming the field, and writes not
     assert.deepEqual(counts(), before);
   });
 
+  test("malformed and oversized GraphQL bodies get GraphQL errors with a code", async () => {
+    const malformed = await fetch(server.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{ not json" });
+    assert.equal(malformed.status, 400);
+    const body = (await malformed.json()) as { errors: { extensions: { code: string } }[] };
+    assert.equal(body.errors[0]!.extensions.code, "BAD_REQUEST");
+    const unknownRoute = await fetch(`${server.url}/nowhere`);
+    assert.equal(unknownRoute.status, 404);
+    assert.equal(((await unknownRoute.json()) as { error: { code: string } }).error.code, "NOT_FOUND");
+  });
+
   test("input errors follow one message template", async () => {
     const result = await gql(server.graphqlUrl, CREATE_JOB, { input: { image: { id: ctx.imageId }, extend: { top: -5 } } });
     assert.equal(result.errors?.[0]?.message, "Expected an integer between 0 and 8192 for extend.top but received -5");

@@ -11,7 +11,7 @@ import { publishJob, type AppEvents } from "../events/topics.js";
 import { checkIdempotencyKey, findIdempotentResult, requestHash } from "../idempotency.js";
 import type { ImageService, PreparedImage } from "../images/image.service.js";
 import type { TuneService } from "../tunes/tune.service.js";
-import { JobFeed } from "./job-feed.js";
+import { LiveFeed } from "../events/live-feed.js";
 import type { JobQueue } from "./job-queue.js";
 import { planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
 
@@ -172,7 +172,10 @@ export class JobService {
     return latest;
   }
 
-  /** The job's current state, then every change, then the final state. */
+  /**
+   * The job's current state, then every newer snapshot, ending after the final state. Snapshots
+   * the current state already covers (by revision) are skipped.
+   */
   async watch(id: string): Promise<AsyncIterableIterator<JobRecord>> {
     const updates = this.events.subscribe("job", id);
     const current = await this.db.jobs.find(id);
@@ -180,6 +183,11 @@ export class JobService {
       updates.close();
       throw new NotFoundError("job", id, "id");
     }
-    return new JobFeed(current, updates);
+    let revision = current.revision;
+    return new LiveFeed({ value: current, final: isTerminal(current.status) }, updates, (job: JobRecord) => {
+      if (job.revision <= revision) return null;
+      revision = job.revision;
+      return { value: job, final: isTerminal(job.status) };
+    });
   }
 }

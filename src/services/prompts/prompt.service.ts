@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { described, InputError, NotFoundError } from "../../core/errors.js";
-import { aggregateStatus, type JobStatus } from "../../core/job.js";
+import { aggregateStatus, isTerminal, type JobRecord, type JobStatus } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
 import type { PromptParams, PromptRecord } from "../../core/prompt.js";
@@ -14,7 +14,7 @@ import type { JobService } from "../jobs/job.service.js";
 import { LIMITS, SCHEDULERS, planPlacement, textGuidance } from "../jobs/outpaint-request.js";
 import type { TuneService } from "../tunes/tune.service.js";
 import { oneOf, optionalInt, optionalNumber, optionalText } from "../validate.js";
-import { PromptFeed } from "./prompt-feed.js";
+import { LiveFeed } from "../events/live-feed.js";
 
 export interface PromptRequest {
   text: string;
@@ -147,6 +147,7 @@ export class PromptService {
     return prompt!;
   }
 
+  /** The prompt now, then again whenever one of its jobs changes status, ending once all have ended. */
   async watch(id: string): Promise<AsyncIterableIterator<PromptRecord>> {
     const updates = this.events.subscribe("prompt", id);
     const prompt = await this.db.prompts.find(id);
@@ -154,6 +155,12 @@ export class PromptService {
       updates.close();
       throw new NotFoundError("prompt", id, "id");
     }
-    return new PromptFeed(prompt, await this.db.jobs.listByPrompt([id]), updates);
+    const statuses = new Map((await this.db.jobs.listByPrompt([id])).map((job) => [job.id, job.status]));
+    const ended = () => isTerminal(aggregateStatus([...statuses.values()]));
+    return new LiveFeed({ value: prompt, final: ended() }, updates, (job: JobRecord) => {
+      if (statuses.get(job.id) === job.status) return null;
+      statuses.set(job.id, job.status);
+      return { value: prompt, final: ended() };
+    });
   }
 }
