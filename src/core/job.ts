@@ -11,7 +11,7 @@ export function isTerminal(status: JobStatus): boolean {
 export const JOB_STAGES = ["PREPARING", "TXT2IMG", "INFILL", "DENOISING", "COMPOSITING"] as const;
 export type JobStage = (typeof JOB_STAGES)[number];
 
-export const INFILL_METHODS = ["EDGE", "TILE", "COLOR"] as const;
+export const INFILL_METHODS = ["PATCHMATCH", "EDGE", "TILE", "COLOR"] as const;
 export type InfillMethod = (typeof INFILL_METHODS)[number];
 
 /** The validated, normalised work order of one job: everything the runner needs besides the input image. */

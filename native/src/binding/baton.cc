@@ -4,6 +4,7 @@
 #include <string>
 
 #include "binding/js_errors.h"
+#include "core/mask.h"
 #include "runtime/errors.h"
 
 namespace outpaint::binding {
@@ -71,6 +72,9 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
     ThrowInvalidArgument(env, error.what());
   }
   baton.params.feather = IntField(request, "feather", 0, kMaxFeather);
+  if (KnownRect(p, baton.params.feather).Empty()) {
+    ThrowInvalidArgument(env, "Expected a feather that leaves part of the original outside the band");
+  }
   baton.params.seed = static_cast<uint64_t>(IntField(request, "seed", 0, 2147483647));
 }
 

@@ -33,7 +33,9 @@ FillEngine::FillEngine(const Napi::CallbackInfo& info) : ObjectWrap<FillEngine>(
       threads = static_cast<int>(value);
     }
   }
-  pool_ = std::make_unique<TaskPool>(threads < 1 ? 1 : threads);
+  threads = threads < 1 ? 1 : threads;
+  pool_ = std::make_unique<TaskPool>(threads);
+  compute_ = std::make_unique<ComputePool>(threads - 1);
   cleanup_hook_registered_ = napi_add_env_cleanup_hook(env, &FillEngine::OnEnvironmentTeardown, this) == napi_ok;
 }
 
@@ -49,14 +51,16 @@ void FillEngine::OnEnvironmentTeardown(void* engine) {
 }
 
 void FillEngine::Shutdown() {
+  // Tasks first: they stop at their next cancellation check and may still be in a parallel loop.
   if (pool_) pool_->Close();
+  if (compute_) compute_->Close();
 }
 
 Napi::Value FillEngine::Outpaint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (pool_->closed()) throw MakeCodedError(env, "ENGINE_CLOSED", "The fill engine is closed");
   if (info.Length() < 2 || !info[1].IsFunction()) ThrowInvalidArgument(env, "Expected a progress callback");
-  return OutpaintTask::Start(env, *pool_, info[0], info[1].As<Napi::Function>());
+  return OutpaintTask::Start(env, *pool_, *compute_, info[0], info[1].As<Napi::Function>());
 }
 
 Napi::Value FillEngine::Close(const Napi::CallbackInfo& info) {

@@ -4,11 +4,13 @@
 
 #include <memory>
 
+#include "runtime/compute_pool.h"
 #include "runtime/task_pool.h"
 
 namespace outpaint::binding {
 
-// The long-lived CPU engine: owns its worker threads and every task submitted to it.
+// The long-lived CPU engine: owns its threads (`threads` that run tasks, and threads - 1 helpers
+// that tasks share for their parallel loops) and every task submitted to it.
 // JS: new FillEngine({ threads }), engine.outpaint(request, onProgress) -> { promise, cancel },
 // engine.close(), engine.threads, engine.closed.
 class FillEngine final : public Napi::ObjectWrap<FillEngine> {
@@ -27,6 +29,7 @@ class FillEngine final : public Napi::ObjectWrap<FillEngine> {
 
   napi_env env_;
   std::unique_ptr<TaskPool> pool_;
+  std::unique_ptr<ComputePool> compute_;
   bool cleanup_hook_registered_ = false;
 };
 

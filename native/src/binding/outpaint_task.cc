@@ -7,11 +7,12 @@
 
 namespace outpaint::binding {
 
-OutpaintTask::OutpaintTask(Napi::Env env) : deferred_(Napi::Promise::Deferred::New(env)) {}
+OutpaintTask::OutpaintTask(Napi::Env env, ComputePool& compute)
+    : deferred_(Napi::Promise::Deferred::New(env)), compute_(compute) {}
 
-Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, const Napi::Value& request,
+Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, ComputePool& compute, const Napi::Value& request,
                                  const Napi::Function& on_progress) {
-  std::unique_ptr<OutpaintTask> task(new OutpaintTask(env));
+  std::unique_ptr<OutpaintTask> task(new OutpaintTask(env, compute));
   ReadOutpaintBaton(request, task->baton_);
   task->channel_ = Channel::New(env, on_progress, "outpaint", 0, 1, task.get(),
                                 [](Napi::Env, void*, OutpaintTask* finished) { delete finished; });
@@ -33,7 +34,7 @@ Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, const Napi::Valu
 
 void OutpaintTask::Run() {
   try {
-    result_ = std::make_unique<Image>(RunOutpaint(baton_.params, *this));
+    result_ = std::make_unique<Image>(RunOutpaint(baton_.params, compute_, *this));
   } catch (const NativeError& error) {
     error_code_ = error.code();
     error_message_ = error.what();

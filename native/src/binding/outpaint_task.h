@@ -7,6 +7,7 @@
 #include <string>
 
 #include "binding/baton.h"
+#include "runtime/compute_pool.h"
 #include "runtime/progress.h"
 #include "runtime/task_pool.h"
 
@@ -18,7 +19,7 @@ namespace outpaint::binding {
 class OutpaintTask final : public PoolTask, public ProgressSink {
  public:
   // Returns { promise, cancel } and hands the task to `pool`, which runs it.
-  static Napi::Object Start(Napi::Env env, TaskPool& pool, const Napi::Value& request,
+  static Napi::Object Start(Napi::Env env, TaskPool& pool, ComputePool& compute, const Napi::Value& request,
                             const Napi::Function& on_progress);
 
   void Run() override;
@@ -39,10 +40,11 @@ class OutpaintTask final : public PoolTask, public ProgressSink {
   static void CallJs(Napi::Env env, Napi::Function on_progress, OutpaintTask* task, Message* message);
   using Channel = Napi::TypedThreadSafeFunction<OutpaintTask, Message, &OutpaintTask::CallJs>;
 
-  explicit OutpaintTask(Napi::Env env);
+  OutpaintTask(Napi::Env env, ComputePool& compute);
   void Settle(Napi::Env env);
 
   Napi::Promise::Deferred deferred_;
+  ComputePool& compute_;
   OutpaintBaton baton_;
   Channel channel_;
   std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);

@@ -41,4 +41,12 @@ Mask BuildOutpaintMask(const Placement& p, int feather) {
   return mask;
 }
 
+Rect KnownRect(const Placement& p, int feather) {
+  const int left = p.SeamLeft() ? feather : 0;
+  const int top = p.SeamTop() ? feather : 0;
+  const int right = p.SeamRight() ? feather : 0;
+  const int bottom = p.SeamBottom() ? feather : 0;
+  return Rect{p.x + left, p.y + top, p.width - left - right, p.height - top - bottom};
+}
+
 }  // namespace outpaint

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/rect.h"
+
 namespace outpaint {
 
 // Where the original image sits on the final canvas. The TypeScript layer guarantees that the
@@ -14,14 +16,13 @@ struct Placement {
 
   int Right() const { return x + width; }    // one past the last original column
   int Bottom() const { return y + height; }  // one past the last original row
+  Rect Original() const { return Rect{x, y, width, height}; }
 
   // A side is a seam when new content is added beyond it.
   bool SeamLeft() const { return x > 0; }
   bool SeamTop() const { return y > 0; }
   bool SeamRight() const { return Right() < canvas_width; }
   bool SeamBottom() const { return Bottom() < canvas_height; }
-
-  bool ContainsRow(int row) const { return row >= y && row < Bottom(); }
 };
 
 }  // namespace outpaint

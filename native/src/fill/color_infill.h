@@ -6,10 +6,10 @@
 
 namespace outpaint {
 
-// Flat colour: the new area takes the mean colour of the original's pixels along its seams.
+// Flat colour: the new area takes the mean colour of the known pixels along the seams.
 class ColorInfill final : public RowBandInfill {
  public:
-  ColorInfill(const Placement& placement, const Image& canvas);
+  ColorInfill(const Rect& known, int canvas_width, int canvas_height, const Image& canvas);
 
  protected:
   void FillRows(Image& canvas, int row_begin, int row_end) override;

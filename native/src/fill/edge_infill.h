@@ -4,7 +4,7 @@
 
 namespace outpaint {
 
-// Edge extension: every new pixel repeats the nearest pixel of the original, so rows and columns
+// Edge extension: every new pixel repeats the nearest known pixel, so rows and columns
 // continue outward and the corners take the corner pixel's colour.
 class EdgeInfill final : public RowBandInfill {
  public:

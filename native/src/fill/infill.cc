@@ -2,6 +2,7 @@
 
 #include "fill/color_infill.h"
 #include "fill/edge_infill.h"
+#include "fill/patchmatch_infill.h"
 #include "fill/tile_infill.h"
 #include "runtime/errors.h"
 
@@ -16,6 +17,7 @@ constexpr NamedMethod kMethods[] = {
     {"EDGE", InfillMethod::kEdge},
     {"TILE", InfillMethod::kTile},
     {"COLOR", InfillMethod::kColor},
+    {"PATCHMATCH", InfillMethod::kPatchMatch},
 };
 
 }  // namespace
@@ -29,27 +31,23 @@ InfillMethod ParseInfillMethod(const std::string& name) {
   throw NativeError("INVALID_ARGUMENT", "Expected one of " + valid + " for infill but received " + name);
 }
 
-const char* InfillMethodName(InfillMethod method) {
-  for (const NamedMethod& entry : kMethods) {
-    if (entry.method == method) return entry.name;
-  }
-  return "UNKNOWN";
-}
-
 std::vector<const char*> InfillMethodNames() {
   std::vector<const char*> names;
   for (const NamedMethod& entry : kMethods) names.push_back(entry.name);
   return names;
 }
 
-std::unique_ptr<Infill> MakeInfill(InfillMethod method, const Placement& placement, const Image& canvas) {
+std::unique_ptr<Infill> MakeInfill(InfillMethod method, const FillContext& context, const Image& canvas) {
+  const Rect& known = context.known;
   switch (method) {
     case InfillMethod::kEdge:
-      return std::make_unique<EdgeInfill>(placement);
+      return std::make_unique<EdgeInfill>(known, canvas.width, canvas.height);
     case InfillMethod::kTile:
-      return std::make_unique<TileInfill>(placement);
+      return std::make_unique<TileInfill>(known, canvas.width, canvas.height);
     case InfillMethod::kColor:
-      return std::make_unique<ColorInfill>(placement, canvas);
+      return std::make_unique<ColorInfill>(known, canvas.width, canvas.height, canvas);
+    case InfillMethod::kPatchMatch:
+      return std::make_unique<PatchMatchInfill>(context, canvas);
   }
   throw NativeError("INVALID_ARGUMENT", "Unhandled infill method");
 }

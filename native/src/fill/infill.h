@@ -6,19 +6,27 @@
 #include <vector>
 
 #include "core/image.h"
-#include "core/placement.h"
+#include "core/rect.h"
+#include "runtime/compute_pool.h"
 #include "runtime/progress.h"
 
 namespace outpaint {
 
-enum class InfillMethod { kEdge, kTile, kColor };
+enum class InfillMethod { kEdge, kTile, kColor, kPatchMatch };
 
 // Names as the API spells them. Unknown names raise INVALID_ARGUMENT listing the valid ones.
 InfillMethod ParseInfillMethod(const std::string& name);
-const char* InfillMethodName(InfillMethod method);
 std::vector<const char*> InfillMethodNames();
 
-// Fills every canvas pixel outside the placement, reading the original from the canvas.
+// What a fill works from. The canvas holds the original at its placement; every pixel where
+// `mask` is above 0 is the fill's to write, from the pixels where it is 0 (which lie in `known`).
+struct FillContext {
+  const Mask& mask;
+  Rect known;
+  uint64_t seed;
+  ComputePool& compute;
+};
+
 class Infill {
  public:
   virtual ~Infill() = default;
@@ -27,6 +35,6 @@ class Infill {
   virtual void Run(Image& canvas, StepReporter& reporter) = 0;
 };
 
-std::unique_ptr<Infill> MakeInfill(InfillMethod method, const Placement& placement, const Image& canvas);
+std::unique_ptr<Infill> MakeInfill(InfillMethod method, const FillContext& context, const Image& canvas);
 
 }  // namespace outpaint

@@ -15,23 +15,23 @@ int Reflect(int offset, int size) {
 
 }  // namespace
 
-TileInfill::TileInfill(const Placement& placement)
-    : RowBandInfill(placement), source_column_(static_cast<size_t>(placement.canvas_width)) {
-  for (int col = 0; col < placement.canvas_width; ++col) {
-    source_column_[static_cast<size_t>(col)] = placement.x + Reflect(col - placement.x, placement.width);
+TileInfill::TileInfill(const Rect& known, int canvas_width, int canvas_height)
+    : RowBandInfill(known, canvas_width, canvas_height), source_column_(static_cast<size_t>(canvas_width)) {
+  for (int col = 0; col < canvas_width; ++col) {
+    source_column_[static_cast<size_t>(col)] = known.x + Reflect(col - known.x, known.width);
   }
 }
 
 void TileInfill::FillRows(Image& canvas, int row_begin, int row_end) {
-  const Placement& p = placement_;
+  const Rect& k = known_;
   const size_t channels = static_cast<size_t>(canvas.channels);
   for (int row = row_begin; row < row_end; ++row) {
-    const bool inside = p.ContainsRow(row);
-    const uint8_t* source = canvas.Row(p.y + Reflect(row - p.y, p.height));
+    const bool inside = row >= k.y && row < k.Bottom();
+    const uint8_t* source = canvas.Row(k.y + Reflect(row - k.y, k.height));
     uint8_t* out = canvas.Row(row);
-    for (int col = 0; col < p.canvas_width; ++col) {
-      if (inside && col >= p.x && col < p.Right()) {
-        col = p.Right() - 1;  // skip the original's own pixels
+    for (int col = 0; col < canvas_width_; ++col) {
+      if (inside && col == k.x) {
+        col = k.Right() - 1;  // skip the known pixels themselves
         continue;
       }
       std::memcpy(out + col * channels, source + source_column_[static_cast<size_t>(col)] * channels, channels);

@@ -6,17 +6,17 @@
 
 namespace outpaint {
 
-// Mirror tiling: the original is reflected across each seam (and again across the next copy's
-// edge when the border is wider than the image), so the new area meets the seam without a jump.
+// Mirror tiling: the known area is reflected across each seam (and again across the next copy's
+// edge when the border is wider than it), so the new area meets the seam without a jump.
 class TileInfill final : public RowBandInfill {
  public:
-  explicit TileInfill(const Placement& placement);
+  TileInfill(const Rect& known, int canvas_width, int canvas_height);
 
  protected:
   void FillRows(Image& canvas, int row_begin, int row_end) override;
 
  private:
-  std::vector<int> source_column_;  // canvas column -> original column on the canvas
+  std::vector<int> source_column_;  // canvas column -> known column
 };
 
 }  // namespace outpaint

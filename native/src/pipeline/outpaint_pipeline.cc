@@ -6,10 +6,12 @@
 
 namespace outpaint {
 
-Image RunOutpaint(const OutpaintParams& params, ProgressSink& sink) {
+Image RunOutpaint(const OutpaintParams& params, ComputePool& compute, ProgressSink& sink) {
   const Placement& placement = params.placement;
   Image canvas = PlaceOnCanvas(params.original, placement);
-  std::unique_ptr<Infill> infill = MakeInfill(params.infill, placement, canvas);
+  const Mask mask = BuildOutpaintMask(placement, params.feather);
+  const FillContext context{mask, KnownRect(placement, params.feather), params.seed, compute};
+  std::unique_ptr<Infill> infill = MakeInfill(params.infill, context, canvas);
 
   constexpr int kCompositeSteps = 1;
   StepReporter reporter(sink, infill->StepCount() + kCompositeSteps);
@@ -18,7 +20,6 @@ Image RunOutpaint(const OutpaintParams& params, ProgressSink& sink) {
   infill->Run(canvas, reporter);
 
   reporter.BeginStage("COMPOSITING");
-  const Mask mask = BuildOutpaintMask(placement, params.feather);
   PasteBackRows(params.original, placement, mask, canvas, 0, placement.canvas_height);
   reporter.Advance();
   return canvas;

@@ -5,6 +5,7 @@
 #include "core/image.h"
 #include "core/placement.h"
 #include "fill/infill.h"
+#include "runtime/compute_pool.h"
 #include "runtime/progress.h"
 
 namespace outpaint {
@@ -18,8 +19,10 @@ struct OutpaintParams {
   uint64_t seed = 0;
 };
 
-// Canvas placement, infill of the new area, feathered mask and paste-back. Reports stages
-// INFILL and COMPOSITING; throws NativeError("CANCELLED") when the sink asks to stop.
-Image RunOutpaint(const OutpaintParams& params, ProgressSink& sink);
+// Canvas placement, feathered mask, infill of everything the mask marks, and paste-back: pixels
+// of the original outside the feather band come back byte-for-byte, the band blends the fill
+// into the original. Reports stages INFILL and COMPOSITING; throws NativeError("CANCELLED")
+// when the sink asks to stop.
+Image RunOutpaint(const OutpaintParams& params, ComputePool& compute, ProgressSink& sink);
 
 }  // namespace outpaint

@@ -33,6 +33,7 @@ class StepReporter {
   }
 
   int step() const { return step_; }
+  const ProgressSink& sink() const { return sink_; }
 
  private:
   ProgressSink& sink_;

@@ -1,0 +1,70 @@
+// Quality figures for a filled image against the real photo, on 8-bit RGB pixels.
+// `hole` marks the filled pixels (1) of a width x height image.
+
+export function luma(rgb, width, height) {
+  const out = new Float32Array(width * height);
+  for (let i = 0; i < out.length; i++) out[i] = 0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2];
+  return out;
+}
+
+/** Peak signal-to-noise ratio over the filled pixels, in dB. */
+export function psnr(result, truth, hole) {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < hole.length; i++) {
+    if (!hole[i]) continue;
+    for (let c = 0; c < 3; c++) {
+      const d = result[3 * i + c] - truth[3 * i + c];
+      sum += d * d;
+    }
+    count += 3;
+  }
+  return 10 * Math.log10((255 * 255) / Math.max(sum / count, 1e-9));
+}
+
+/** Mean gradient magnitude of luma over the filled pixels (central differences). */
+function meanGradient(L, width, height, hole) {
+  let sum = 0;
+  let count = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!hole[i]) continue;
+      const gx = (L[y * width + Math.min(x + 1, width - 1)] - L[y * width + Math.max(x - 1, 0)]) / 2;
+      const gy = (L[Math.min(y + 1, height - 1) * width + x] - L[Math.max(y - 1, 0) * width + x]) / 2;
+      sum += Math.hypot(gx, gy);
+      count++;
+    }
+  }
+  return sum / count;
+}
+
+/** Texture energy: the fill's mean gradient over the real photo's there. Smearing gives far below 1. */
+export function textureEnergy(resultL, truthL, width, height, hole) {
+  return meanGradient(resultL, width, height, hole) / meanGradient(truthL, width, height, hole);
+}
+
+/**
+ * Seam visibility: mean luma step across the original's border (between each kept pixel and its
+ * filled 4-neighbours) over the real photo's across the same border. 1 means the border is as
+ * visible as nothing; above 1 a visible seam, below 1 a smoothed one.
+ */
+export function seamVisibility(resultL, truthL, width, height, hole) {
+  let result = 0;
+  let truth = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (hole[i]) continue;
+      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+        const nx = x + dx, ny = y + dy;
+        if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+        const j = ny * width + nx;
+        if (!hole[j]) continue;
+        result += Math.abs(resultL[j] - resultL[i]);
+        truth += Math.abs(truthL[j] - truthL[i]);
+      }
+    }
+  }
+  return result / truth;
+}

@@ -1,0 +1,147 @@
+#include "fill/patchmatch/seam_blend.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace outpaint::patchmatch {
+namespace {
+
+// Values with weights (0: unknown, 1: set) per pixel, channels interleaved.
+struct WeightedGrid {
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  std::vector<float> values;
+  std::vector<float> weights;
+
+  WeightedGrid(int w, int h, int c)
+      : width(w), height(h), channels(c), values(static_cast<size_t>(w) * h * c, 0.0f), weights(static_cast<size_t>(w) * h, 0.0f) {}
+  size_t Index(int x, int y) const { return static_cast<size_t>(y) * width + x; }
+};
+
+WeightedGrid Pull(const WeightedGrid& fine) {
+  WeightedGrid coarse((fine.width + 1) / 2, (fine.height + 1) / 2, fine.channels);
+  const int c = fine.channels;
+  for (int y = 0; y < coarse.height; ++y) {
+    for (int x = 0; x < coarse.width; ++x) {
+      float weight = 0.0f;
+      std::array<float, 4> sum{};
+      for (int dy = 0; dy < 2; ++dy) {
+        for (int dx = 0; dx < 2; ++dx) {
+          const int fx = 2 * x + dx, fy = 2 * y + dy;
+          if (fx >= fine.width || fy >= fine.height) continue;
+          const size_t i = fine.Index(fx, fy);
+          weight += fine.weights[i];
+          for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += fine.weights[i] * fine.values[i * c + k];
+        }
+      }
+      const size_t o = coarse.Index(x, y);
+      if (weight <= 0.0f) continue;
+      coarse.weights[o] = std::min(weight, 1.0f);
+      for (int k = 0; k < c; ++k) coarse.values[o * c + k] = sum[static_cast<size_t>(k)] / weight;
+    }
+  }
+  return coarse;
+}
+
+// Fills what `fine` leaves unset from the bilinearly upsampled `coarse` (already complete).
+void Push(const WeightedGrid& coarse, WeightedGrid& fine) {
+  const int c = fine.channels;
+  for (int y = 0; y < fine.height; ++y) {
+    const float cy = std::clamp((y - 0.5f) / 2.0f, 0.0f, static_cast<float>(coarse.height - 1));
+    const int y0 = static_cast<int>(cy), y1 = std::min(y0 + 1, coarse.height - 1);
+    const float fy = cy - y0;
+    for (int x = 0; x < fine.width; ++x) {
+      const size_t i = fine.Index(x, y);
+      const float keep = fine.weights[i];
+      if (keep >= 1.0f) continue;
+      const float cx = std::clamp((x - 0.5f) / 2.0f, 0.0f, static_cast<float>(coarse.width - 1));
+      const int x0 = static_cast<int>(cx), x1 = std::min(x0 + 1, coarse.width - 1);
+      const float fx = cx - x0;
+      for (int k = 0; k < c; ++k) {
+        const auto at = [&](int px, int py) { return coarse.values[coarse.Index(px, py) * c + k]; };
+        const float up = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) + fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1));
+        fine.values[i * c + k] = keep * fine.values[i * c + k] + (1 - keep) * up;
+      }
+      fine.weights[i] = 1.0f;
+    }
+  }
+}
+
+constexpr int kRelaxSweeps = 24;
+constexpr float kOverRelaxation = 1.8f;
+// Sweeps reach about this deep; beyond, the pull-push membrane is kept as it is.
+constexpr int kRelaxDepth = 16;
+
+// Gauss-Seidel sweeps with over-relaxation of Laplace's equation over the hole near the seam:
+// each value moves toward the mean of its 4-neighbours, the seam's offsets and the membrane
+// deeper than kRelaxDepth held fixed, the canvas edge free.
+void Relax(const MaskedImage& image, const std::vector<uint16_t>& depth, const WeightedGrid& seam, WeightedGrid& membrane) {
+  const int w = image.width, h = image.height, c = image.channels;
+  std::vector<size_t> band;
+  for (size_t i = 0; i < depth.size(); ++i) {
+    if (depth[i] > 0 && depth[i] <= kRelaxDepth) band.push_back(i);
+  }
+  for (int sweep = 0; sweep < kRelaxSweeps; ++sweep) {
+    for (const size_t i : band) {
+      const int x = static_cast<int>(i % static_cast<size_t>(w)), y = static_cast<int>(i / static_cast<size_t>(w));
+      std::array<float, 4> sum{};
+      int count = 0;
+      const auto add = [&](size_t n) {
+        if (!image.hole[n] && seam.weights[n] == 0.0f) return;  // known, but not on the seam
+        for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += membrane.values[n * c + k];
+        ++count;
+      };
+      if (x > 0) add(i - 1);
+      if (x + 1 < w) add(i + 1);
+      if (y > 0) add(i - static_cast<size_t>(w));
+      if (y + 1 < h) add(i + static_cast<size_t>(w));
+      if (count == 0) continue;
+      for (int k = 0; k < c; ++k) {
+        float& value = membrane.values[i * c + k];
+        value += kOverRelaxation * (sum[static_cast<size_t>(k)] / count - value);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void BlendSeams(const Voter& voter, const std::vector<uint16_t>& depth, MaskedImage& image) {
+  const int w = image.width, h = image.height, c = image.channels;
+  WeightedGrid offsets(w, h, c);
+  std::array<float, 4> proposal{};
+  bool any = false;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const size_t i = image.Index(x, y);
+      if (image.hole[i]) continue;
+      const bool on_seam = (x > 0 && image.hole[i - 1]) || (x + 1 < w && image.hole[i + 1]) ||
+                           (y > 0 && image.hole[i - static_cast<size_t>(w)]) || (y + 1 < h && image.hole[i + static_cast<size_t>(w)]);
+      if (!on_seam || !voter.At(x, y, proposal.data())) continue;
+      const uint8_t* real = image.Pixel(i);
+      for (int k = 0; k < c; ++k) offsets.values[i * c + k] = real[k] - proposal[static_cast<size_t>(k)];
+      offsets.weights[i] = 1.0f;
+      any = true;
+    }
+  }
+  if (!any) return;
+
+  const WeightedGrid offsets_at_seam = offsets;
+  std::vector<WeightedGrid> pyramid;
+  pyramid.push_back(std::move(offsets));
+  while (pyramid.back().width > 1 || pyramid.back().height > 1) pyramid.push_back(Pull(pyramid.back()));
+  for (size_t level = pyramid.size() - 1; level-- > 0;) Push(pyramid[level + 1], pyramid[level]);
+
+  WeightedGrid& membrane = pyramid.front();
+  Relax(image, depth, offsets_at_seam, membrane);
+  const WeightedGrid& smooth = membrane;
+  for (size_t i = 0; i < image.hole.size(); ++i) {
+    if (!image.hole[i]) continue;
+    uint8_t* px = image.Pixel(i);
+    for (int k = 0; k < c; ++k) px[k] = static_cast<uint8_t>(std::clamp(px[k] + smooth.values[i * c + k] + 0.5f, 0.0f, 255.0f));
+  }
+}
+
+}  // namespace outpaint::patchmatch

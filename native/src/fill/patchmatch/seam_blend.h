@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "fill/patchmatch/masked_image.h"
+#include "fill/patchmatch/voting.h"
+
+namespace outpaint::patchmatch {
+
+// Removes the colour step where the fill meets the known pixels, keeping the fill's texture.
+// On each known pixel next to the hole, the matches propose a value of their own; the
+// difference between the real pixel and that proposal is spread over the hole as a membrane
+// (a harmonic function: Pérez, Gangnet and Blake, "Poisson image editing", SIGGRAPH 2003) and
+// added to it. The membrane starts from a pull-push interpolation (Gortler et al., "The
+// Lumigraph", SIGGRAPH 1996), which is close everywhere, and successive over-relaxation sweeps
+// make it exact next to the seam, where it matters.
+void BlendSeams(const Voter& voter, const std::vector<uint16_t>& hole_depth, MaskedImage& image);
+
+}  // namespace outpaint::patchmatch

@@ -1,0 +1,104 @@
+#include "fill/patchmatch/voting.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace outpaint::patchmatch {
+namespace {
+
+constexpr int kRowsPerChunk = 8;
+
+// Per-target similarity weights exp(-d / 2σ²), in the field's pixel layout (0 for non-targets).
+std::vector<float> SimilarityWeights(const NearestNeighbourField& field, const VoteParams& params, const MaskedImage& image) {
+  const int side = 2 * field.radius() + 1;
+  const double samples = static_cast<double>(side) * side * image.channels;
+  std::vector<float> weights(image.hole.size(), 0.0f);
+  std::vector<double> distances;
+  for (size_t index = 0; index < weights.size(); ++index) {
+    if (field.IsTarget(index)) distances.push_back(field.Distance(index) / samples);
+  }
+  if (distances.empty()) return weights;
+  const size_t nth = static_cast<size_t>(params.sigma_percentile * static_cast<double>(distances.size() - 1));
+  std::nth_element(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(nth), distances.end());
+  const double sigma2 = std::max(distances[nth], 1e-3);
+  for (size_t index = 0; index < weights.size(); ++index) {
+    if (!field.IsTarget(index)) continue;
+    // Floored so that a pixel covered only by poor matches still gets a value.
+    weights[index] = static_cast<float>(std::max(std::exp(-(field.Distance(index) / samples) / (2.0 * sigma2)), 1e-6));
+  }
+  return weights;
+}
+
+}  // namespace
+
+Voter::Voter(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
+             const MaskedImage& image)
+    : field_(field),
+      hole_depth_(hole_depth),
+      image_(image),
+      similarity_(SimilarityWeights(field, params, image)),
+      best_only_(params.best_only) {
+  // Only the depth of the patch centre relative to the pixel matters to a weighted mean, and it
+  // lies within ±r because depth changes by at most 1 from one pixel to the next.
+  const int r = field.radius();
+  confidence_.resize(static_cast<size_t>(2 * r + 1));
+  for (int k = -r; k <= r; ++k) confidence_[static_cast<size_t>(k + r)] = static_cast<float>(std::pow(params.gamma, -k));
+}
+
+bool Voter::At(int x, int y, float* out) const {
+  const int w = image_.width, h = image_.height, c = image_.channels, r = field_.radius();
+  std::array<float, 4> sum{};
+  float weight_sum = 0.0f;
+  float best_weight = -1.0f;
+  const int depth = hole_depth_[image_.Index(x, y)];
+  for (int dy = -r; dy <= r; ++dy) {
+    const int ty = y - dy;
+    if (ty < r || ty >= h - r) continue;
+    for (int dx = -r; dx <= r; ++dx) {
+      const int tx = x - dx;
+      if (tx < r || tx >= w - r) continue;
+      const size_t target = image_.Index(tx, ty);
+      if (similarity_[target] == 0.0f) continue;
+      const int relative = std::clamp(static_cast<int>(hole_depth_[target]) - depth, -r, r);
+      const float weight = similarity_[target] * confidence_[static_cast<size_t>(relative + r)];
+      const int32_t source = field_.Source(target);
+      const uint8_t* px = image_.Pixel(image_.Index(source % w + dx, source / w + dy));
+      if (best_only_) {
+        if (weight <= best_weight) continue;
+        best_weight = weight;
+        for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] = px[k];
+        weight_sum = 1.0f;
+        continue;
+      }
+      for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += weight * px[k];
+      weight_sum += weight;
+    }
+  }
+  if (weight_sum <= 0.0f) return false;
+  for (int k = 0; k < c; ++k) out[k] = sum[static_cast<size_t>(k)] / weight_sum;
+  return true;
+}
+
+void Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
+          MaskedImage& image, ComputePool& pool, const ProgressSink& sink) {
+  const Voter voter(field, hole_depth, params, image);
+  const int c = image.channels;
+  std::vector<uint8_t> voted = image.pixels;
+  pool.ParallelFor(image.height, kRowsPerChunk, [&](int begin, int end) {
+    if (sink.IsCancelled()) throw CancelledError();
+    std::array<float, 4> value{};
+    for (int y = begin; y < end; ++y) {
+      for (int x = 0; x < image.width; ++x) {
+        const size_t index = image.Index(x, y);
+        if (!image.hole[index] || !voter.At(x, y, value.data())) continue;
+        uint8_t* out = voted.data() + index * c;
+        for (int k = 0; k < c; ++k) out[k] = static_cast<uint8_t>(std::clamp(value[static_cast<size_t>(k)] + 0.5f, 0.0f, 255.0f));
+      }
+    }
+  });
+  image.pixels.swap(voted);
+}
+
+}  // namespace outpaint::patchmatch

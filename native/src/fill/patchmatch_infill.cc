@@ -1,0 +1,109 @@
+#include "fill/patchmatch_infill.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "fill/patchmatch/nearest_neighbour_field.h"
+#include "fill/patchmatch/seam_blend.h"
+#include "fill/patchmatch/voting.h"
+
+namespace outpaint {
+namespace {
+
+using patchmatch::MaskedImage;
+using patchmatch::NearestNeighbourField;
+using patchmatch::SearchParams;
+
+// Settings chosen with the fill benchmark (bench/fill): 7x7 patches; seam patches matched 16
+// times more on their known pixels; votes weighted from the median match; a final vote that
+// takes each pixel's best proposal, which keeps texture that averaging would smear.
+constexpr int kPatchRadius = 3;
+constexpr int kKnownWeight = 16;
+constexpr patchmatch::VoteParams kVote{0.5, 1.3, false};
+// A level is worth adding only while it still has room for patches and enough known ones.
+constexpr int kMinLevelSide = 8 * kPatchRadius + 4;
+constexpr size_t kMinSources = 64;
+constexpr int kCoarsestIterations = 6;
+constexpr int kMiddleIterations = 3;
+constexpr int kFinestIterations = 2;
+constexpr int kPassesPerIteration = 2;
+
+SearchParams ParamsAt(const FillContext& context, int level) {
+  return SearchParams{kPatchRadius, context.seed, level, kKnownWeight};
+}
+
+}  // namespace
+
+PatchMatchInfill::PatchMatchInfill(const FillContext& context, const Image& canvas) : context_(context) {
+  pyramid_.push_back(patchmatch::FromCanvas(canvas, context.mask));
+  for (;;) {
+    const MaskedImage& finest_so_far = pyramid_.back();
+    if ((finest_so_far.width + 1) / 2 < kMinLevelSide || (finest_so_far.height + 1) / 2 < kMinLevelSide) break;
+    MaskedImage next = patchmatch::Downsample(finest_so_far);
+    if (NearestNeighbourField(next, ParamsAt(context, static_cast<int>(pyramid_.size()))).source_count() < kMinSources) break;
+    pyramid_.push_back(std::move(next));
+  }
+  if (NearestNeighbourField(pyramid_[0], ParamsAt(context, 0)).source_count() == 0) {
+    pyramid_.resize(1);  // too little known area for patches: smooth fill only
+    step_count_ = 1;
+    return;
+  }
+  for (int level = 0; level < static_cast<int>(pyramid_.size()); ++level) step_count_ += IterationsAt(level);
+}
+
+int PatchMatchInfill::IterationsAt(int level) const {
+  const int coarsest = static_cast<int>(pyramid_.size()) - 1;
+  if (level == coarsest) return kCoarsestIterations;
+  return level == 0 ? kFinestIterations : kMiddleIterations;
+}
+
+void PatchMatchInfill::Run(Image& canvas, StepReporter& reporter) {
+  const ProgressSink& sink = reporter.sink();
+  ComputePool& pool = context_.compute;
+  const int coarsest = static_cast<int>(pyramid_.size()) - 1;
+  patchmatch::OnionPeelFill(pyramid_[static_cast<size_t>(coarsest)]);
+
+  if (step_count_ == 1) {
+    reporter.Advance();
+  } else {
+    std::optional<NearestNeighbourField> coarser;
+    for (int level = coarsest; level >= 0; --level) {
+      MaskedImage& image = pyramid_[static_cast<size_t>(level)];
+      NearestNeighbourField field(image, ParamsAt(context_, level));
+      const std::vector<uint16_t> depth = patchmatch::HoleDepth(image);
+      patchmatch::VoteParams vote = kVote;
+      if (level == coarsest) {
+        field.InitRandom();
+        field.RefreshDistances(image, pool, sink);
+      } else {
+        patchmatch::UpsampleHoles(pyramid_[static_cast<size_t>(level + 1)], image);
+        pyramid_[static_cast<size_t>(level + 1)] = MaskedImage{};  // no longer needed
+        field.InitFromCoarser(*coarser);
+        field.RefreshDistances(image, pool, sink);
+        // Rebuild the hole from the inherited matches so it takes this level's detail at once.
+        patchmatch::Vote(field, depth, vote, image, pool, sink);
+        field.RefreshDistances(image, pool, sink);
+      }
+      for (int iteration = 0; iteration < IterationsAt(level); ++iteration) {
+        for (int pass = 0; pass < kPassesPerIteration; ++pass) {
+          field.Search(image, iteration * kPassesPerIteration + pass, pool, sink);
+        }
+        vote.best_only = level == 0 && iteration + 1 == IterationsAt(level);
+        patchmatch::Vote(field, depth, vote, image, pool, sink);
+        if (iteration + 1 < IterationsAt(level)) field.RefreshDistances(image, pool, sink);
+        reporter.Advance();
+      }
+      if (level == 0) patchmatch::BlendSeams(patchmatch::Voter(field, depth, vote, image), depth, image);
+      coarser.emplace(std::move(field));
+    }
+  }
+
+  const MaskedImage& result = pyramid_[0];
+  const size_t c = static_cast<size_t>(canvas.channels);
+  for (size_t index = 0; index < result.hole.size(); ++index) {
+    if (!result.hole[index]) continue;
+    std::copy(result.Pixel(index), result.Pixel(index) + c, canvas.pixels.data() + index * c);
+  }
+}
+
+}  // namespace outpaint
