@@ -1,4 +1,5 @@
-// Builds the C++ addon with cmake-js into build/native/Release/outpaint_native.node.
+// Builds the C++ addon with cmake-js into build/native/Release/outpaint_native.node, or with
+// --sanitize a build with AddressSanitizer and UBSan into build/native-sanitized/.
 // Node-API headers come from the node-api-headers package (see native/package.json), so the
 // build needs no download. Extra CMake options: OUTPAINT_CMAKE_ARGS="-DFOO=bar -DBAZ=qux".
 import { spawnSync } from "node:child_process";
@@ -7,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
+const sanitize = process.argv.includes("--sanitize");
 
 if (spawnSync("cmake", ["--version"], { stdio: "ignore" }).status !== 0) {
   console.error("The native addon needs CMake (>= 3.20) and a C++17 compiler: install them (Debian: apt-get install cmake g++) and run `npm run build:native`.");
@@ -14,8 +16,11 @@ if (spawnSync("cmake", ["--version"], { stdio: "ignore" }).status !== 0) {
 }
 
 const cmakeJs = require.resolve("cmake-js/bin/cmake-js");
-const extra = (process.env.OUTPAINT_CMAKE_ARGS ?? "").split(/\s+/).filter(Boolean).flatMap((arg) => ["--CD" + arg.replace(/^-D/, "")]);
-const result = spawnSync(process.execPath, [cmakeJs, "compile", "-d", "native", "-O", "build/native", "--config", "Release", ...extra], {
+const extra = (process.env.OUTPAINT_CMAKE_ARGS ?? "").split(/\s+/).filter(Boolean).map((arg) => "--CD" + arg.replace(/^-D/, ""));
+if (sanitize) extra.push("--CDOUTPAINT_SANITIZE=ON");
+const out = sanitize ? "build/native-sanitized" : "build/native";
+const config = sanitize ? "RelWithDebInfo" : "Release";
+const result = spawnSync(process.execPath, [cmakeJs, "compile", "-d", "native", "-O", out, "--config", config, ...extra], {
   cwd: root,
   stdio: "inherit",
 });

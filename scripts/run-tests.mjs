@@ -1,6 +1,7 @@
-// Runs the compiled test files (dist/test/**/*.test.js) with Node's test runner.
+// Runs the compiled tests (dist/test/**/*.test.js) with Node's test runner, then the native
+// tests again against a build of the addon with AddressSanitizer and UBSan.
 // Arguments filter by path: `npm test -- e2e native` runs files whose path contains either.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,17 +17,34 @@ function* testFiles(dir) {
   }
 }
 
-const files = [...testFiles(join(root, "dist/test"))]
-  .map((path) => relative(root, path))
-  .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)))
-  .sort();
+const all = [...testFiles(join(root, "dist/test"))].map((path) => relative(root, path)).sort();
+const files = all.filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)));
 if (files.length === 0) {
   console.error(`No test files match ${filters.join(", ") || "dist/test/**/*.test.js"}; did the build run?`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ["--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=600000", ...files],
-  { cwd: root, stdio: "inherit" },
-);
-process.exit(result.status ?? 1);
+const run = (testFiles, env = process.env) =>
+  spawnSync(process.execPath, ["--test", "--test-reporter=spec", "--test-concurrency=2", "--test-timeout=600000", ...testFiles], {
+    cwd: root,
+    stdio: "inherit",
+    env,
+  }).status ?? 1;
+
+let status = run(files);
+
+const nativeFiles = files.filter((path) => path.includes("test/native/"));
+if (nativeFiles.length > 0) {
+  console.log("\nNative tests under AddressSanitizer and UndefinedBehaviorSanitizer:");
+  execFileSync(process.execPath, [join(root, "scripts/build-native.mjs"), "--sanitize"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const runtime = (name) => execFileSync("gcc", [`-print-file-name=${name}`], { encoding: "utf8" }).trim();
+  status ||= run(nativeFiles, {
+    ...process.env,
+    OUTPAINT_NATIVE_ADDON: join(root, "build/native-sanitized/RelWithDebInfo/outpaint_native.node"),
+    // Node itself is not instrumented, so the sanitizer runtimes are preloaded; Node's own
+    // allocations at exit are not leaks of ours.
+    LD_PRELOAD: `${runtime("libasan.so")}:${runtime("libubsan.so")}`,
+    ASAN_OPTIONS: "detect_leaks=0:abort_on_error=1",
+    UBSAN_OPTIONS: "print_stacktrace=1:halt_on_error=1",
+  });
+}
+process.exit(status);

@@ -30,7 +30,8 @@ export class AddonLoadError extends Error {
 
 let loaded: Addon | undefined;
 
-export function loadAddon(path: string = NATIVE_ADDON_PATH): Addon {
+/** OUTPAINT_NATIVE_ADDON may name another build of the addon (the sanitizer run of the tests uses it). */
+export function loadAddon(path: string = process.env.OUTPAINT_NATIVE_ADDON || NATIVE_ADDON_PATH): Addon {
   if (loaded) return loaded;
   let addon: Addon;
   try {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
+import Database from "better-sqlite3";
 import { gqlData, uploadImage } from "../helpers/graphql-client.js";
 import { createJob, waitForEnd, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
@@ -23,14 +25,29 @@ async function jobsWithStatus(status: string): Promise<string[]> {
   return data.jobs.nodes.map((node) => node.id);
 }
 
-/** Waits until a job is running and others are still queued, then kills the server with SIGKILL. */
-async function killWhileBusy(): Promise<{ running: string[]; queued: string[] }> {
+/** Jobs the database shows RUNNING while the server is down: the runs a kill really cut off. */
+function runningInDatabase(): string[] {
+  const db = new Database(join(server.dataDir, "outpaint.db"), { readonly: true });
+  try {
+    return (db.prepare(`SELECT id FROM "OutpaintJob" WHERE status = 'RUNNING'`).all() as { id: string }[]).map((row) => row.id);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Waits until a job is running and others are still queued, then kills the server with SIGKILL.
+ * A run that ended just before the kill does not count: then the server is started and killed again.
+ */
+async function killWhileBusy(): Promise<{ running: string[] }> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const [running, queued] = [await jobsWithStatus("RUNNING"), await jobsWithStatus("QUEUED")];
     if (running.length > 0 && queued.length > 0) {
       await server.kill();
-      return { running, queued };
+      const cutOff = runningInDatabase();
+      if (cutOff.length > 0) return { running: cutOff };
+      await server.restart();
     }
     if (Date.now() > deadline) throw new Error("the server never had running and queued jobs at once");
     await new Promise((resolve) => setTimeout(resolve, 20));

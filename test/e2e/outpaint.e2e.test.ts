@@ -42,7 +42,6 @@ describe("outpainting end to end over real HTTP and WebSocket", () => {
     const job = await createJob(server.graphqlUrl, {
       image: { id: upload.id },
       extend: { top: 32, right: 64, bottom: 16, left: 48 },
-      blur: 8,
     });
     assert.equal(job.status, "QUEUED");
 

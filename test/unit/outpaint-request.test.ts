@@ -12,7 +12,7 @@ test("defaults are applied and documented ranges accepted", () => {
   const { seed, ...spec } = fields.spec;
   assert.ok(Number.isInteger(seed) && seed >= 0);
   assert.deepEqual(spec, {
-    infill: "EDGE",
+    infill: "PATCHMATCH",
     blur: 0,
     outputFormat: "PNG",
     prompt: null,

@@ -32,6 +32,7 @@ registerEnumType(OutpaintPresetEnum, {
 });
 registerEnumType(InfillMethodEnum, {
   name: "InfillMethod",
-  description: "How the new area is pre-filled. EDGE: edge pixels extended outward. TILE: the image mirrored across each seam. COLOR: the mean colour along the seams.",
+  description:
+    "How the new area is filled on the CPU (and pre-filled for a denoiser). PATCHMATCH: content-aware, continues texture and structure from the original. EDGE: edge pixels extended outward. TILE: the image mirrored across each seam. COLOR: the mean colour along the seams.",
 });
 registerEnumType(ImageFormatEnum, { name: "ImageFormat", description: "PNG and WEBP (lossless) keep original pixels exact; JPEG does not." });

@@ -49,7 +49,10 @@ export class OutpaintInput {
   @Field(() => OutpaintPresetEnum, { nullable: true })
   preset?: Preset | null;
 
-  @Field(() => Int, { nullable: true, description: "Feather width at the seams in pixels, 0 to 64 (default 0)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Feather width at the seams in pixels, 0 to 64 and at most a quarter of the image's shorter side (default 0).",
+  })
   blur?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Up to 3000 characters; absent or "__BLANK__" means no text guidance.' })
@@ -73,7 +76,7 @@ export class OutpaintInput {
   @Field(() => Float, { nullable: true, description: "Denoising strength, 0 to 1 (default 1). GPU backend only." })
   strength?: number | null;
 
-  @Field(() => InfillMethodEnum, { nullable: true, description: "Default EDGE." })
+  @Field(() => InfillMethodEnum, { nullable: true, description: "Default PATCHMATCH (canvases up to 4096x4096)." })
   infill?: InfillMethod | null;
 
   @Field(() => Int, { nullable: true, description: "1 to 10 (default 1). Several images are grouped under a prompt." })

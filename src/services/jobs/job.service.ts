@@ -13,7 +13,7 @@ import type { ImageService, PreparedImage } from "../images/image.service.js";
 import type { TuneService } from "../tunes/tune.service.js";
 import { LiveFeed } from "../events/live-feed.js";
 import type { JobQueue } from "./job-queue.js";
-import { planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
+import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
 
 /** Work orders ready to be written: one job per image, optionally under a prompt. */
 export interface JobBatch {
@@ -60,6 +60,7 @@ export class JobService {
     const tune = await this.tunes.resolveForWork(request.tuneId, "tuneId");
     const image = await this.images.prepare(request.image, "image");
     const placement = planPlacement(fields.size, image);
+    checkSpecAgainstImage(fields.spec, placement);
     const specs = Array.from({ length: fields.numImages }, (_, i) => ({
       ...fields.spec,
       placement,

@@ -19,6 +19,8 @@ import { int, oneOf, optionalInt, optionalNumber, optionalText } from "../valida
 
 export const LIMITS = {
   maxCanvasSide: 8192,
+  /** PATCHMATCH works on the whole canvas at once; larger canvases take EDGE, TILE or COLOR. */
+  maxPatchMatchPixels: 4096 * 4096,
   maxBlur: 64,
   maxPromptLength: 3000,
   maxNumImages: 10,
@@ -85,7 +87,7 @@ export function validateOutpaintFields(request: OutpaintRequest): OutpaintFields
     size: validateSizeRule(request),
     numImages: optionalInt(request.numImages, "numImages", 1, LIMITS.maxNumImages, 1),
     spec: {
-      infill: oneOf(request.infill, "infill", INFILL_METHODS, "EDGE"),
+      infill: oneOf(request.infill, "infill", INFILL_METHODS, "PATCHMATCH"),
       blur: optionalInt(request.blur, "blur", 0, LIMITS.maxBlur, 0),
       seed: optionalInt(request.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed)),
       outputFormat: oneOf(request.outputFormat, "outputFormat", IMAGE_FORMATS, "PNG"),
@@ -144,6 +146,25 @@ export interface TargetFieldNames {
   size: string;
 }
 const TARGET_FIELDS: TargetFieldNames = { width: "target.width", height: "target.height", size: "target" };
+
+/**
+ * Checks what depends on both the image and the canvas: the feather band must leave at least half
+ * the image untouched, and PATCHMATCH has a canvas limit.
+ */
+export function checkSpecAgainstImage(spec: Omit<JobSpec, "placement">, placement: Placement): void {
+  const maxBlur = Math.floor(Math.min(placement.width, placement.height) / 4);
+  if (spec.blur > maxBlur) {
+    throw new InputError("blur", `an integer between 0 and ${maxBlur} (a quarter of the ${placement.width}x${placement.height} image's shorter side)`, spec.blur);
+  }
+  const pixels = placement.canvasWidth * placement.canvasHeight;
+  if (spec.infill === "PATCHMATCH" && pixels > LIMITS.maxPatchMatchPixels) {
+    throw new InputError(
+      "infill",
+      `EDGE, TILE or COLOR for a canvas over ${LIMITS.maxPatchMatchPixels} pixels (PATCHMATCH takes up to 4096x4096)`,
+      described(`PATCHMATCH for ${placement.canvasWidth}x${placement.canvasHeight}`),
+    );
+  }
+}
 
 /** Where the original goes; refuses canvases that are too large or add nothing. */
 export function planPlacement(rule: SizeRule, original: Size, targetFields: TargetFieldNames = TARGET_FIELDS): Placement {

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { described, InputError, NotFoundError } from "../../core/errors.js";
-import { aggregateStatus, isTerminal, type JobRecord, type JobStatus } from "../../core/job.js";
+import { aggregateStatus, isTerminal, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
 import type { PromptParams, PromptRecord } from "../../core/prompt.js";
@@ -11,7 +11,7 @@ import { checkIdempotencyKey, requestHash } from "../idempotency.js";
 import type { ImageInputValue } from "../images/image-input.js";
 import type { ImageService } from "../images/image.service.js";
 import type { JobService } from "../jobs/job.service.js";
-import { LIMITS, SCHEDULERS, planPlacement, textGuidance } from "../jobs/outpaint-request.js";
+import { checkSpecAgainstImage, LIMITS, SCHEDULERS, planPlacement, textGuidance } from "../jobs/outpaint-request.js";
 import type { TuneService } from "../tunes/tune.service.js";
 import { oneOf, optionalInt, optionalNumber, optionalText } from "../validate.js";
 import { LiveFeed } from "../events/live-feed.js";
@@ -121,24 +121,24 @@ export class PromptService {
       scheduler,
       outpaint: { anchor: flags.anchor, width: placement.canvasWidth, height: placement.canvasHeight, prompt: flags.prompt },
     };
-    const guidanceText = textGuidance(flags.prompt ?? parsed.text);
+    const spec: Omit<JobSpec, "placement"> = {
+      infill: "PATCHMATCH",
+      blur: 0,
+      seed,
+      outputFormat: "PNG",
+      prompt: textGuidance(flags.prompt ?? parsed.text),
+      negativePrompt: textGuidance(negativePrompt),
+      steps,
+      guidance: cfgScale,
+      scheduler,
+      strength: denoisingStrength,
+    };
+    checkSpecAgainstImage(spec, placement);
     const { inputImage: _inputImage, ...rest } = request;
     const { prompt } = await this.jobs.submit({
       tune,
       image,
-      specs: Array.from({ length: numImages }, (_, i) => ({
-        placement,
-        infill: "EDGE" as const,
-        blur: 0,
-        seed: seed + i,
-        outputFormat: "PNG" as const,
-        prompt: guidanceText,
-        negativePrompt: textGuidance(negativePrompt),
-        steps,
-        guidance: cfgScale,
-        scheduler,
-        strength: denoisingStrength,
-      })),
+      specs: Array.from({ length: numImages }, (_, i) => ({ ...spec, placement, seed: seed + i })),
       prompt: { text, negativePrompt, callbackUrl: null, params },
       idempotency: key
         ? { key: `createPrompt:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { FillEngine, NativeError, type FillRequest, type NativeImage } from "../../src/native/fill-engine.js";
+import { noiseImage, pixel, placementOf } from "../helpers/synthetic.js";
+
+/** A smooth image with texture: gradients plus a little noise, like a photo's background. */
+function photoLike(width: number, height: number): NativeImage {
+  const noise = noiseImage(width, height, 3, 17);
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      data[i] = (x * 2 + (noise.data[i]! & 15)) & 0xff;
+      data[i + 1] = (y * 3 + (noise.data[i + 1]! & 15)) & 0xff;
+      data[i + 2] = (((x + y) * 255) / (width + height) + (noise.data[i + 2]! & 15)) & 0xff;
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+
+/** Every pixel repeats with period (px, py): a tiled texture. */
+function periodic(width: number, height: number, px: number, py: number): NativeImage {
+  const tile = noiseImage(px, py, 3, 23);
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) tile.data.copy(data, (y * width + x) * 3, ((y % py) * px + (x % px)) * 3, ((y % py) * px + (x % px)) * 3 + 3);
+  }
+  return { data, width, height, channels: 3 };
+}
+
+describe("PATCHMATCH fill", () => {
+  let engine: FillEngine;
+  before(() => {
+    engine = FillEngine.open({ threads: 2 });
+  });
+  after(() => {
+    engine.close();
+  });
+
+  const request = (original: NativeImage, overrides: Partial<FillRequest> = {}): FillRequest => ({
+    original,
+    placement: placementOf(original, original.width + 80, original.height + 50, 40, 20),
+    infill: "PATCHMATCH",
+    feather: 0,
+    seed: 7,
+    ...overrides,
+  });
+
+  test("the same seed gives the same bytes, whatever the thread count; another seed differs", async () => {
+    const original = photoLike(160, 120);
+    const first = await engine.outpaint(request(original));
+    const again = await engine.outpaint(request(original));
+    const single = FillEngine.open({ threads: 1 });
+    const oneThread = await single.outpaint(request(original));
+    single.close();
+    const otherSeed = await engine.outpaint(request(original, { seed: 8 }));
+    assert.ok(first.data.equals(again.data), "repeatable");
+    assert.ok(first.data.equals(oneThread.data), "independent of threads");
+    assert.ok(!first.data.equals(otherSeed.data), "the seed matters");
+  });
+
+  test("only the masked area changes: the original outside the feather band is bit-exact, the band blends", async () => {
+    const original = photoLike(160, 120);
+    const feather = 12;
+    const placement = placementOf(original, 260, 200, 60, 0); // the top touches the canvas edge: no seam there
+    const result = await engine.outpaint(request(original, { placement, feather }));
+    let bandChanged = 0;
+    for (let y = 0; y < original.height; y++) {
+      for (let x = 0; x < original.width; x++) {
+        const inBand = x < feather || x >= original.width - feather || y >= original.height - feather;
+        const same = pixel(result, x + 60, y).every((v, k) => v === pixel(original, x, y)[k]);
+        if (!inBand) assert.ok(same, `original pixel ${x},${y} outside the band changed`);
+        else if (!same) bandChanged++;
+      }
+    }
+    assert.ok(bandChanged > 0, "the band blends the fill in");
+  });
+
+  test("a periodic texture is continued with its period", async () => {
+    const [px, py] = [12, 9];
+    const original = periodic(120, 90, px, py);
+    const placement = placementOf(original, 120 + 60, 90 + 36, 0, 0);
+    const result = await engine.outpaint(request(original, { placement }));
+    let total = 0;
+    let periodicPixels = 0;
+    for (let y = 0; y < placement.canvasHeight; y++) {
+      for (let x = 0; x < placement.canvasWidth; x++) {
+        if (x < 120 && y < 90) continue;
+        total++;
+        const expected = pixel(original, x % px, y % py);
+        if (pixel(result, x, y).every((v, k) => v === expected[k])) periodicPixels++;
+      }
+    }
+    assert.ok(periodicPixels / total > 0.9, `${((100 * periodicPixels) / total).toFixed(1)}% of the new pixels follow the period`);
+  });
+
+  test("cancellation stops within one iteration", async () => {
+    const original = photoLike(640, 480);
+    const controller = new AbortController();
+    let afterCancel = 0;
+    // Cancelled as the slow full-resolution iterations begin (the last two steps before
+    // compositing), so no backlog of quick coarse steps is still in flight.
+    const running = engine.outpaint(request(original, { placement: placementOf(original, 1400, 1000, 380, 260) }), {
+      signal: controller.signal,
+      onProgress: ({ step, totalSteps }) => {
+        if (controller.signal.aborted) afterCancel++;
+        else if (step >= totalSteps - 3) controller.abort();
+      },
+    });
+    await assert.rejects(running, (error: unknown) => error instanceof NativeError && error.code === "CANCELLED");
+    assert.ok(controller.signal.aborted);
+    assert.ok(afterCancel <= 1, `${afterCancel} iterations reported after the cancel`);
+  });
+
+  test("a feather that would swallow the whole original is refused", async () => {
+    const original = photoLike(40, 30);
+    await assert.rejects(
+      engine.outpaint(request(original, { placement: placementOf(original, 100, 100, 30, 30), feather: 15 })),
+      (error: unknown) => error instanceof NativeError && error.code === "INVALID_ARGUMENT" && /feather/.test(error.message),
+    );
+  });
+
+  test("an original too small for patches still gets a smooth fill", async () => {
+    const original = photoLike(5, 4);
+    const result = await engine.outpaint(request(original, { placement: placementOf(original, 30, 20, 10, 8) }));
+    assert.deepEqual([result.width, result.height], [30, 20]);
+  });
+});
