@@ -206,19 +206,30 @@ for (const kase of CASES) {
 
 // Report.
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+const summary = (name, method) => {
+  const rows = results.filter((r) => r.case === name && r.method === method);
+  return {
+    seconds: mean(rows.map((r) => r.seconds)),
+    psnr: mean(rows.map((r) => r.psnr)),
+    energy: mean(rows.map((r) => r.textureEnergy)),
+    seam: mean(rows.map((r) => r.seam)),
+    seamError: mean(rows.map((r) => Math.abs(Math.log(r.seam)))),
+  };
+};
 const lines = [];
 lines.push(`# Fill benchmark`, "");
 lines.push(`Machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores. Photos (1024 px wide):`);
 for (const photo of PHOTOS) lines.push(`- ${photo.credit}`);
 lines.push("", "Seconds: ours is the median of 3 fills in-process; OpenCV is timed around its call; G'MIC is its whole process (image load and save included).");
-lines.push("PSNR on the filled region (dB); texture energy = fill's mean gradient / real photo's there (1 = as textured, smearing is far below); seam = step across the original's border / real photo's (1 = invisible).", "");
+lines.push(
+  "PSNR on the filled region (dB); texture energy = fill's mean gradient / real photo's there (1 = as textured, smearing is far below); seam = step across the original's border / real photo's (1 = invisible); seam error = mean over the photos of |ln seam| (0 = invisible; a mean of ratios would let a visible seam on one photo and a smeared one on another cancel out).",
+  "",
+);
 for (const kase of CASES) {
-  lines.push(`## ${kase.title} (${kase.name})`, "", "| method | seconds | PSNR dB | texture energy | seam |", "|---|---:|---:|---:|---:|");
+  lines.push(`## ${kase.title} (${kase.name})`, "", "| method | seconds | PSNR dB | texture energy | seam | seam error |", "|---|---:|---:|---:|---:|---:|");
   for (const method of METHODS) {
-    const rows = results.filter((r) => r.case === kase.name && r.method === method);
-    lines.push(
-      `| ${method} | ${mean(rows.map((r) => r.seconds)).toFixed(3)} | ${mean(rows.map((r) => r.psnr)).toFixed(2)} | ${mean(rows.map((r) => r.textureEnergy)).toFixed(3)} | ${mean(rows.map((r) => r.seam)).toFixed(3)} |`,
-    );
+    const { seconds, psnr: meanPsnr, energy, seam, seamError: error } = summary(kase.name, method);
+    lines.push(`| ${method} | ${seconds.toFixed(3)} | ${meanPsnr.toFixed(2)} | ${energy.toFixed(3)} | ${seam.toFixed(3)} | ${error.toFixed(3)} |`);
   }
   lines.push("", `Per photo: ${results.filter((r) => r.case === kase.name && r.method === "ours-patchmatch").map((r) => `${r.photo} ${r.seconds.toFixed(3)} s, ${r.psnr.toFixed(2)} dB, energy ${r.textureEnergy.toFixed(3)}, seam ${r.seam.toFixed(3)}`).join("; ")}.`);
   lines.push(`Contact sheet: ${join(out, `contact-${kase.name}.png`)}`, "");
@@ -226,11 +237,6 @@ for (const kase of CASES) {
 lines.push(`Peak resident memory of a process doing one four-side PATCHMATCH fill of flower: ${(memory.peakBytes / 2 ** 20).toFixed(0)} MiB (${(memory.baselineBytes / 2 ** 20).toFixed(0)} MiB before the fill).`);
 
 // Targets of the fill engine issue, checked on this run.
-const summary = (name, method) => {
-  const rows = results.filter((r) => r.case === name && r.method === method);
-  return { seconds: mean(rows.map((r) => r.seconds)), energy: mean(rows.map((r) => r.textureEnergy)), seam: mean(rows.map((r) => r.seam)) };
-};
-const seamError = (seam) => Math.abs(Math.log(seam));
 const flowerFour = results.find((r) => r.case === "four-sides" && r.photo === "flower" && r.method === "ours-patchmatch");
 lines.push("", "## Targets", "", "| target | measured | met |", "|---|---|---|");
 const check = (target, measured, met) => lines.push(`| ${target} | ${measured} | ${met ? "yes" : "no"} |`);
@@ -239,11 +245,11 @@ for (const kase of CASES) {
   const ours = summary(kase.name, "ours-patchmatch");
   check(`${kase.name}: texture energy at least 0.8 (mean of the photos)`, ours.energy.toFixed(3), ours.energy >= 0.8);
   const peers = METHODS.filter((m) => !m.startsWith("ours")).map((m) => ({ method: m, ...summary(kase.name, m) }));
-  const best = peers.reduce((a, b) => (seamError(a.seam) <= seamError(b.seam) ? a : b));
+  const best = peers.reduce((a, b) => (a.seamError <= b.seamError ? a : b));
   check(
-    `${kase.name}: seam no further from 1 than the best peer (${best.method}, ${best.seam.toFixed(3)})`,
-    ours.seam.toFixed(3),
-    seamError(ours.seam) <= seamError(best.seam),
+    `${kase.name}: seam error no worse than the best peer's (${best.method}, ${best.seamError.toFixed(3)})`,
+    ours.seamError.toFixed(3),
+    ours.seamError <= best.seamError,
   );
 }
 check("peak memory under 300 MB", `${(memory.peakBytes / 1e6).toFixed(0)} MB`, memory.peakBytes < 300e6);
