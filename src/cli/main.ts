@@ -3,10 +3,16 @@ import "reflect-metadata";
 import { createLogger } from "../config/logger.js";
 import { loadSettings, SettingsError } from "../config/settings.js";
 import { startServer } from "../server/server.js";
+import { readWebhookSecret } from "../services/webhooks/webhook-secret.js";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
   serve: { summary: "Run the API and the job worker on the embedded default (SQLite, local images, CPU fill)", run: serve },
+  "webhook-secret": { summary: "Print the secret webhook signatures are made with (to verify them)", run: printWebhookSecret },
 };
+
+async function printWebhookSecret(): Promise<void> {
+  process.stdout.write(`${await readWebhookSecret(loadSettings())}\n`);
+}
 
 async function serve(): Promise<void> {
   const settings = loadSettings();
@@ -35,7 +41,7 @@ async function serve(): Promise<void> {
 }
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(16)} ${summary}`);
   return `Usage: outpaint <command>\n\nCommands:\n${lines.join("\n")}\n`;
 }
 

@@ -27,6 +27,14 @@ export interface Settings {
   maxUploadBytes: number;
   /** Scheme, host and port clients use to reach the server, for image URLs. Default: from the request. */
   publicUrl: string | undefined;
+  /** Standard Webhooks signing secret (whsec_...); generated and kept in the database when unset. */
+  webhookSecret: string | undefined;
+  webhookTimeoutMs: number;
+  webhookMaxAttempts: number;
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** How long ended jobs, their prompts and images are kept; 0 keeps them forever. */
+  retentionMs: number;
 }
 
 export class SettingsError extends Error {
@@ -82,6 +90,20 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
     problems.push(`Expected an http(s) origin such as https://outpaint.example.com for PUBLIC_URL but received ${JSON.stringify(env.PUBLIC_URL)}`);
   }
   const cores = availableParallelism();
+  const webhookSecret = env.WEBHOOK_SECRET || undefined;
+  if (webhookSecret !== undefined && !/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(webhookSecret)) {
+    problems.push("Expected a Standard Webhooks secret (whsec_ followed by base64 of at least 16 bytes) for WEBHOOK_SECRET but received another value");
+  }
+  const duration = (name: string, fallback: string): number => {
+    const raw = text(name, fallback);
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw);
+    if (!match) {
+      problems.push(`Expected a duration such as 30d, 12h, 90s or 0 for ${name} but received ${JSON.stringify(raw)}`);
+      return 0;
+    }
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? "ms"]!;
+    return Math.round(Number(match[1]) * unit);
+  };
 
   const settings: Settings = {
     port: int("PORT", 4000, 0, 65535),
@@ -96,6 +118,12 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
     maxJobAttempts: int("MAX_JOB_ATTEMPTS", 3, 1, 100),
     maxUploadBytes: int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     publicUrl,
+    webhookSecret,
+    webhookTimeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
+    webhookMaxAttempts: int("WEBHOOK_MAX_ATTEMPTS", 12, 1, 100),
+    webhookRetryBaseMs: int("WEBHOOK_RETRY_BASE_MS", 10_000, 10, 86_400_000),
+    webhookRetryMaxMs: int("WEBHOOK_RETRY_MAX_MS", 6 * 3_600_000, 10, 7 * 86_400_000),
+    retentionMs: duration("RETENTION", "30d"),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

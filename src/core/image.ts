@@ -1,4 +1,4 @@
-import type { ImageFormat } from "./image-format.js";
+import { fileExtension, type ImageFormat } from "./image-format.js";
 
 export interface ImageRecord {
   id: string;
@@ -8,4 +8,9 @@ export interface ImageRecord {
   height: number;
   bytes: number;
   createdAt: Date;
+}
+
+/** Where clients download an image: <origin>/images/<id>.<ext>. */
+export function imageUrl(origin: string, image: ImageRecord): string {
+  return `${origin}/images/${image.id}.${fileExtension(image.format)}`;
 }

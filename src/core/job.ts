@@ -57,6 +57,8 @@ export interface JobRecord {
   spec: JobSpec;
   error: JobError | null;
   cancelRequested: boolean;
+  /** Where the job's outcome is POSTed, if anywhere. */
+  callbackUrl: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;

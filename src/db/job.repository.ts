@@ -6,7 +6,7 @@ import type { Client } from "./repositories.js";
 
 export type NewJob = Pick<
   JobRecord,
-  "id" | "promptId" | "tuneId" | "width" | "height" | "inputImageId" | "spec" | "createdAt"
+  "id" | "promptId" | "tuneId" | "width" | "height" | "inputImageId" | "spec" | "callbackUrl" | "createdAt"
 >;
 
 /** Progress of a running attempt; written only while that attempt still owns the job. */
@@ -57,6 +57,7 @@ function toRecord(row: OutpaintJob): JobRecord {
     spec: JSON.parse(row.spec) as JobSpec,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "", field: row.errorField } : null,
     cancelRequested: row.cancelRequested,
+    callbackUrl: row.callbackUrl,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

@@ -3,7 +3,10 @@ import { IdempotencyRepository } from "./idempotency.repository.js";
 import { ImageRepository } from "./image.repository.js";
 import { JobRepository } from "./job.repository.js";
 import { PromptRepository } from "./prompt.repository.js";
+import { RetentionRepository } from "./retention.repository.js";
+import { SettingRepository } from "./setting.repository.js";
 import { TuneRepository } from "./tune.repository.js";
+import { WebhookRepository } from "./webhook.repository.js";
 
 /** The client or an open transaction: both have the same model API. */
 export type Client = Prisma.TransactionClient;
@@ -14,6 +17,9 @@ export class Repositories {
   readonly prompts: PromptRepository;
   readonly jobs: JobRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly webhooks: WebhookRepository;
+  readonly settings: SettingRepository;
+  readonly retention: RetentionRepository;
 
   constructor(client: Client) {
     this.tunes = new TuneRepository(client);
@@ -21,5 +27,8 @@ export class Repositories {
     this.prompts = new PromptRepository(client);
     this.jobs = new JobRepository(client);
     this.idempotency = new IdempotencyRepository(client);
+    this.webhooks = new WebhookRepository(client);
+    this.settings = new SettingRepository(client);
+    this.retention = new RetentionRepository(client);
   }
 }

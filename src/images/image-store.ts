@@ -36,6 +36,11 @@ export class ImageStore {
     return sha256;
   }
 
+  /** Deletes the file; a file already gone is not an error. */
+  async remove(sha256: string, format: ImageFormat): Promise<void> {
+    await rm(this.pathOf(sha256, format), { force: true });
+  }
+
   read(sha256: string, format: ImageFormat): Promise<Buffer> {
     return readFile(this.pathOf(sha256, format));
   }

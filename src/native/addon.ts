@@ -14,6 +14,7 @@ export interface NativeTaskHandle {
 export interface NativeFillEngine {
   outpaint(request: object, onProgress: (stage: string, step: number, totalSteps: number) => void): NativeTaskHandle;
   close(): void;
+  stats(): { queued: number; running: number; finished: number };
   readonly threads: number;
   readonly closed: boolean;
 }

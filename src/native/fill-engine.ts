@@ -25,6 +25,13 @@ export interface FillProgress {
   totalSteps: number;
 }
 
+/** The engine's own counters: tasks waiting, running (not yet handed back), and ended so far. */
+export interface EngineStats {
+  queued: number;
+  running: number;
+  finished: number;
+}
+
 /** A failure inside the addon. `code` is one of CANCELLED, ENGINE_CLOSED, OUT_OF_MEMORY, INVALID_ARGUMENT, INTERNAL. */
 export class NativeError extends Error {
   constructor(
@@ -95,6 +102,10 @@ export class FillEngine {
         throw toNativeError(error, callSite);
       },
     );
+  }
+
+  stats(): EngineStats {
+    return this.#engine.stats();
   }
 
   /** Cancels what runs, drops what waits, and joins the engine's threads. */

@@ -51,6 +51,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const { port } = httpServer.address() as AddressInfo;
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   const url = `http://${host}:${port}`;
+  await services.startWork(settings.publicUrl ?? url);
 
   let closing: Promise<void> | null = null;
   return {

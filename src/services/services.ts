@@ -4,14 +4,21 @@ import type { Settings } from "../config/settings.js";
 import type { Backend } from "../core/tune.js";
 import { Database } from "../db/database.js";
 import { ImageStore } from "../images/image-store.js";
-import { FillEngine } from "../native/fill-engine.js";
+import { FillEngine, type EngineStats } from "../native/fill-engine.js";
 import { createEvents, type AppEvents } from "./events/topics.js";
 import { ImageService } from "./images/image.service.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { JobService } from "./jobs/job.service.js";
 import { LocalJobQueue } from "./jobs/local-job-queue.js";
+import { Maintenance } from "./maintenance/maintenance.js";
 import { PromptService } from "./prompts/prompt.service.js";
 import { TuneService } from "./tunes/tune.service.js";
+import { WebhookService } from "./webhooks/webhook.service.js";
+import { WebhookDispatcher } from "./webhooks/webhook-dispatcher.js";
+import { WebhookOutbox } from "./webhooks/webhook-outbox.js";
+import { resolveWebhookSecret } from "./webhooks/webhook-secret.js";
+
+const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Everything the API and the worker use, created once per process and closed in reverse order. */
 export interface Services {
@@ -20,7 +27,11 @@ export interface Services {
   images: ImageService;
   jobs: JobService;
   prompts: PromptService;
+  webhooks: WebhookService;
   queue: LocalJobQueue;
+  engineStats(): EngineStats;
+  /** Starts running jobs, delivering webhooks and housekeeping; `origin` is where clients reach the server. */
+  startWork(origin: string): Promise<void>;
   /** Stops taking work, lets running jobs finish for `graceMs` (then hands them back), closes everything. */
   close(graceMs: number): Promise<void>;
 }
@@ -36,17 +47,34 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   const events = createEvents();
   const tunes = new TuneService(db, availableBackends);
   await tunes.ensureDefault();
-  const images = new ImageService(db, new ImageStore(join(settings.dataDir, "images")), settings.maxUploadBytes);
-  const runner = new JobRunner(db, images, engine, events, logger);
+  const store = new ImageStore(join(settings.dataDir, "images"));
+  const images = new ImageService(db, store, settings.maxUploadBytes);
+  const outbox = new WebhookOutbox();
+  const secret = await resolveWebhookSecret(settings, db);
+  const dispatcher = new WebhookDispatcher(
+    db,
+    secret,
+    {
+      timeoutMs: settings.webhookTimeoutMs,
+      maxAttempts: settings.webhookMaxAttempts,
+      retryBaseMs: settings.webhookRetryBaseMs,
+      retryMaxMs: settings.webhookRetryMaxMs,
+    },
+    logger,
+  );
+  outbox.onQueued(() => dispatcher.notify());
+  const runner = new JobRunner(db, images, engine, events, outbox, logger);
   const queue = new LocalJobQueue(
     db,
     runner,
+    outbox,
     { concurrency: settings.jobConcurrency, maxAttempts: settings.maxJobAttempts },
     logger,
   );
-  const jobs = new JobService(db, tunes, images, events, queue);
+  const jobs = new JobService(db, tunes, images, events, queue, outbox);
   const prompts = new PromptService(db, tunes, images, jobs, events);
-  await queue.start();
+  const webhooks = new WebhookService(db);
+  const maintenance = new Maintenance(db, store, { retentionMs: settings.retentionMs, intervalMs: MAINTENANCE_INTERVAL_MS }, logger);
 
   return {
     events,
@@ -54,9 +82,19 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     images,
     jobs,
     prompts,
+    webhooks,
     queue,
+    engineStats: () => engine.stats(),
+    async startWork(origin) {
+      outbox.setOrigin(origin);
+      await queue.start();
+      dispatcher.start();
+      maintenance.start();
+    },
     async close(graceMs) {
       await queue.stop(graceMs);
+      await dispatcher.stop();
+      await maintenance.stop();
       engine.close();
       await db.close();
     },

@@ -28,6 +28,23 @@ export function optionalText(value: string | null | undefined, field: string, ma
   return value;
 }
 
+const MAX_URL_LENGTH = 2048;
+
+/** An absolute http(s) URL, as callbacks need. */
+export function optionalHttpUrl(value: string | null | undefined, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || value.length > MAX_URL_LENGTH) {
+    throw new InputError(field, `an absolute http or https URL of at most ${MAX_URL_LENGTH} characters`, value);
+  }
+  return url.href;
+}
+
 export function oneOf<T extends string>(value: string | null | undefined, field: string, allowed: readonly T[], fallback: T): T {
   if (value === null || value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(field, `one of ${allowed.join(", ")}`, value);

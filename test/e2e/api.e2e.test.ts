@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { collect, gql, gqlData, uploadImage, wsClient } from "../helpers/graphql-client.js";
-import { CREATE_JOB, createJob, download, getJob, JOB_FIELDS, waitForEnd, type JobView } from "../helpers/jobs.js";
+import { CREATE_JOB, createJob, download, getJob, JOB_FIELDS, JOB_UPDATED, waitForEnd, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { decode, regionDifferences } from "../helpers/pixels.js";
 import { ServerProcess } from "../helpers/server-process.js";
@@ -131,6 +131,30 @@ describe("the GraphQL API and its HTTP neighbours", () => {
     assert.equal(again.errors?.[0]?.extensions?.code, "CONFLICT");
     const cancelled = await gqlData<{ jobs: { nodes: { id: string }[] } }>(server.graphqlUrl, `{ jobs(status: CANCELLED) { nodes { id } } }`);
     assert.deepEqual(cancelled.jobs.nodes.map((node) => node.id).sort(), [queued.id, running.id].sort());
+  });
+
+  test("cancelling a running content-aware fill stops it within one iteration and leaves the engine idle", async () => {
+    const job = await createJob(server.graphqlUrl, { image: { id: imageId }, target: { width: 3000, height: 2400 } });
+    const client = wsClient(server.wsUrl);
+    let cancelledAt: number | null = null;
+    let cancelled: Promise<JobView> | null = null;
+    for await (const message of client.iterate<{ jobUpdated: JobView }>({ query: JOB_UPDATED, variables: { id: job.id } })) {
+      const { progress, status } = message.data!.jobUpdated;
+      // Cancel as the slow full-resolution iterations begin, so no quick coarse steps are in flight.
+      if (status === "RUNNING" && cancelled === null && progress.totalSteps > 0 && progress.step >= progress.totalSteps - 4) {
+        cancelledAt = progress.step;
+        cancelled = gqlData<{ cancelJob: JobView }>(server.graphqlUrl, `mutation($id: ID!) { cancelJob(id: $id) { ${JOB_FIELDS} } }`, {
+          id: job.id,
+        }).then((data) => data.cancelJob);
+      }
+    }
+    await client.dispose();
+    assert.ok(cancelled, "the job was seen running");
+    const ended = await cancelled;
+    assert.equal(ended.status, "CANCELLED");
+    assert.ok(ended.progress.step <= cancelledAt! + 1, `cancelled at step ${cancelledAt}, stopped at ${ended.progress.step}`);
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { engine: { running: number; queued: number } };
+    assert.deepEqual([ready.engine.running, ready.engine.queued], [0, 0], "the addon runs nothing any more");
   });
 
   test("numImages on createOutpaintJob groups the jobs under a prompt", async () => {

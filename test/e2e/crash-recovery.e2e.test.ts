@@ -3,16 +3,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
-import { gqlData, uploadImage } from "../helpers/graphql-client.js";
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import { collect, gqlData, uploadImage } from "../helpers/graphql-client.js";
 import { createJob, waitForEnd, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { ServerProcess } from "../helpers/server-process.js";
 
 let server: ServerProcess;
+let subscriber: Client | null = null;
 before(async () => {
-  server = await ServerProcess.start({ JOB_CONCURRENCY: "1" });
+  server = await ServerProcess.start({ JOB_CONCURRENCY: "2" });
 });
 after(async () => {
+  await subscriber?.dispose();
   await server.dispose();
 });
 
@@ -54,17 +58,28 @@ async function killWhileBusy(): Promise<{ running: string[] }> {
   }
 }
 
-test("SIGKILL with jobs queued and running, twice: after restarts every job ends SUCCEEDED, none twice, none lost", async () => {
+test("200 jobs, SIGKILL twice while they run: all end SUCCEEDED exactly once, and a reconnecting subscriber sees every final state", async () => {
   const upload = await uploadImage(server.url, readFileSync(photo("chelsea.png")), "image/png");
   const submitted: JobView[] = [];
-  for (let i = 0; i < 24; i++) {
-    // Every third job is large enough (several hundred ms) that kills land mid-run.
+  for (let i = 0; i < 200; i++) {
+    // Every tenth job is a content-aware fill of a few hundred ms, so kills land mid-run.
     const input =
-      i % 3 === 0
-        ? { image: { id: upload.id }, target: { width: 3000 + i, height: 3000 }, infill: "TILE" }
-        : { image: { id: upload.id }, extend: { right: 16 + i, bottom: 8 } };
+      i % 10 === 0
+        ? { image: { id: upload.id }, extend: { right: 200 + i, bottom: 120 } }
+        : { image: { id: upload.id }, extend: { right: 16 + (i % 50), bottom: 8 }, infill: "EDGE" };
     submitted.push(await createJob(server.graphqlUrl, input));
   }
+
+  // One WebSocket client follows every job; when the server dies it reconnects and resubscribes.
+  subscriber = createClient({
+    url: server.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 1000,
+    // While the server is down, connecting fails with an error rather than a close event; retry both.
+    shouldRetry: () => true,
+    retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
+  });
+  const followed = submitted.map((job) => collect<{ jobUpdated: { status: string } }>(subscriber!, `subscription($id: ID!) { jobUpdated(id: $id) { status } }`, { id: job.id }));
 
   const interrupted = new Set<string>();
   for (let round = 0; round < 2; round++) {
@@ -81,6 +96,13 @@ test("SIGKILL with jobs queued and running, twice: after restarts every job ends
   );
   const total = await gqlData<{ jobs: { totalCount: number } }>(server.graphqlUrl, "{ jobs { totalCount } }");
   assert.equal(total.jobs.totalCount, submitted.length, "no job lost and none invented");
+
+  const streams = await Promise.all(followed);
+  streams.forEach((messages, i) => {
+    assert.ok(messages.every((message) => !message.errors), JSON.stringify(messages.find((message) => message.errors)));
+    assert.equal(messages[messages.length - 1]?.data?.jobUpdated.status, "SUCCEEDED", `the subscriber saw job ${submitted[i]!.id} end`);
+    assert.equal(messages.filter((message) => message.data?.jobUpdated.status === "SUCCEEDED").length, 1);
+  });
 
   // Each job ran to completion once: never two success records, never a discarded second result.
   for (const job of submitted) {

@@ -15,6 +15,7 @@ Napi::Function FillEngine::DefineClass(Napi::Env env) {
                                              {
                                                  InstanceMethod<&FillEngine::Outpaint>("outpaint"),
                                                  InstanceMethod<&FillEngine::Close>("close"),
+                                                 InstanceMethod<&FillEngine::Stats>("stats"),
                                                  InstanceAccessor<&FillEngine::Threads>("threads"),
                                                  InstanceAccessor<&FillEngine::Closed>("closed"),
                                              });
@@ -70,6 +71,15 @@ Napi::Value FillEngine::Close(const Napi::CallbackInfo& info) {
 
 Napi::Value FillEngine::Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), pool_->threads());
+}
+
+Napi::Value FillEngine::Stats(const Napi::CallbackInfo& info) {
+  const TaskPool::Stats stats = pool_->stats();
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("queued", static_cast<double>(stats.queued));
+  result.Set("running", static_cast<double>(stats.running));
+  result.Set("finished", static_cast<double>(stats.finished));
+  return result;
 }
 
 Napi::Value FillEngine::Closed(const Napi::CallbackInfo& info) {

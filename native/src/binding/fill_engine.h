@@ -24,6 +24,7 @@ class FillEngine final : public Napi::ObjectWrap<FillEngine> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Threads(const Napi::CallbackInfo& info);
   Napi::Value Closed(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
   static void OnEnvironmentTeardown(void* engine);
   void Shutdown();
 

@@ -19,6 +19,11 @@ bool TaskPool::Submit(PoolTask* task) {
   return true;
 }
 
+TaskPool::Stats TaskPool::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Stats{queue_.size(), running_.size(), finished_};
+}
+
 bool TaskPool::closed() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return closing_;
@@ -35,6 +40,10 @@ void TaskPool::Close() {
   }
   wake_.notify_all();
   for (PoolTask* task : abandoned) task->Abandon();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ += abandoned.size();
+  }
   for (std::thread& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
@@ -56,6 +65,7 @@ void TaskPool::WorkerLoop() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       running_.erase(task);
+      ++finished_;
     }
     task->Deliver();
   }

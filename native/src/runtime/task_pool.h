@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,13 @@ class TaskPool {
   int threads() const { return static_cast<int>(threads_.size()); }
   bool closed() const;
 
+  struct Stats {
+    size_t queued = 0;     // submitted, not started
+    size_t running = 0;    // started, not yet delivered
+    uint64_t finished = 0;  // delivered or abandoned since the pool started
+  };
+  Stats stats() const;
+
  private:
   void WorkerLoop();
 
@@ -50,6 +58,7 @@ class TaskPool {
   std::unordered_set<PoolTask*> running_;
   std::vector<std::thread> threads_;
   bool closing_ = false;
+  uint64_t finished_ = 0;
 };
 
 }  // namespace outpaint

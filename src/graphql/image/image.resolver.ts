@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import type { ImageRecord } from "../../core/image.js";
+import { imageUrl, type ImageRecord } from "../../core/image.js";
 import type { GraphQLContext } from "../context.js";
-import { imageUrl } from "./image-url.js";
 import { Image } from "./image.type.js";
 
 @Resolver(() => Image)

@@ -85,6 +85,9 @@ export class OutpaintInput {
   @Field(() => ImageFormatEnum, { nullable: true, description: "Default PNG." })
   outputFormat?: ImageFormat | null;
 
-  @Field(() => String, { nullable: true, description: "Not enabled on this server yet." })
+  @Field(() => String, {
+    nullable: true,
+    description: "http(s) URL that receives the outcome as a signed Standard Webhooks POST (retried with backoff until a 2xx).",
+  })
   callbackUrl?: string | null;
 }

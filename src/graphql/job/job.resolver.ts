@@ -10,6 +10,8 @@ import type { GraphQLContext } from "../context.js";
 import { Image } from "../image/image.type.js";
 import { Prompt } from "../prompt/prompt.type.js";
 import { Tune } from "../tune/tune.type.js";
+import { WebhookDelivery } from "../webhook/webhook.type.js";
+import type { WebhookDeliveryRecord } from "../../core/webhook.js";
 import { OutpaintInput } from "./job.input.js";
 import { JobError, JobProgress, OutpaintJob, OutpaintJobConnection, Placement } from "./job.type.js";
 
@@ -119,6 +121,16 @@ export class JobResolver {
   @FieldResolver(() => Prompt, { nullable: true })
   async prompt(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<PromptRecord | null> {
     return job.promptId ? loaders.prompt.load(job.promptId) : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Where the job's outcome is POSTed." })
+  callbackUrl(@Root() job: JobRecord): string | null {
+    return job.callbackUrl;
+  }
+
+  @FieldResolver(() => [WebhookDelivery], { description: "The job's webhook events and how their delivery went." })
+  webhookDeliveries(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<WebhookDeliveryRecord[]> {
+    return loaders.deliveriesByJob.load(job.id);
   }
 
   @FieldResolver(() => Tune)

@@ -45,6 +45,9 @@ export class PromptInput {
   @Field(() => String, { nullable: true })
   scheduler?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Not enabled on this server yet." })
+  @Field(() => String, {
+    nullable: true,
+    description: "http(s) URL that receives the outcome as a signed Standard Webhooks POST (retried with backoff until a 2xx).",
+  })
   callbackUrl?: string | null;
 }

@@ -9,6 +9,8 @@ import type { GraphQLContext } from "../context.js";
 import { Image } from "../image/image.type.js";
 import { OutpaintJob } from "../job/job.type.js";
 import { Tune } from "../tune/tune.type.js";
+import { WebhookDelivery } from "../webhook/webhook.type.js";
+import type { WebhookDeliveryRecord } from "../../core/webhook.js";
 import { PromptInput } from "./prompt.input.js";
 import { Prompt, PromptConnection } from "./prompt.type.js";
 
@@ -60,6 +62,16 @@ export class PromptResolver {
   @FieldResolver(() => JobStatusEnum, { description: "From its jobs: QUEUED, RUNNING while any runs, then FAILED if any failed, else SUCCEEDED if any succeeded, else CANCELLED." })
   async status(@Root() prompt: PromptRecord, @Ctx() { loaders }: GraphQLContext): Promise<JobStatus> {
     return aggregateStatus((await loaders.jobsByPrompt.load(prompt.id)).map((job) => job.status));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Where the prompt is POSTed once all its jobs have ended." })
+  callbackUrl(@Root() prompt: PromptRecord): string | null {
+    return prompt.callbackUrl;
+  }
+
+  @FieldResolver(() => [WebhookDelivery], { description: "The prompt's webhook events and how their delivery went." })
+  webhookDeliveries(@Root() prompt: PromptRecord, @Ctx() { loaders }: GraphQLContext): Promise<WebhookDeliveryRecord[]> {
+    return loaders.deliveriesByPrompt.load(prompt.id);
   }
 
   @FieldResolver(() => [OutpaintJob])

@@ -2,7 +2,8 @@ import busboy from "busboy";
 import { Router, type Request } from "express";
 import type { Logger } from "pino";
 import { AppError, described, InputError, NotFoundError } from "../../core/errors.js";
-import { contentType, fileExtension, formatOfExtension } from "../../core/image-format.js";
+import { contentType, formatOfExtension } from "../../core/image-format.js";
+import { imageUrl } from "../../core/image.js";
 import type { Services } from "../../services/services.js";
 import { baseUrlOf } from "../base-url.js";
 import { sendError } from "../http-errors.js";
@@ -15,7 +16,7 @@ export function imageRoutes(services: Services, options: { maxUploadBytes: numbe
     try {
       const bytes = await readUpload(req, options.maxUploadBytes);
       const image = await services.images.upload(bytes);
-      const url = `${baseUrlOf(req, options.publicUrl)}/images/${image.id}.${fileExtension(image.format)}`;
+      const url = imageUrl(baseUrlOf(req, options.publicUrl), image);
       res.status(201).json({
         id: image.id,
         url,

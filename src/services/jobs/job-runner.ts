@@ -4,6 +4,7 @@ import type { Database } from "../../db/database.js";
 import { NativeError, type FillEngine } from "../../native/fill-engine.js";
 import type { AppEvents } from "../events/topics.js";
 import type { ImageService } from "../images/image.service.js";
+import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import { ProgressTracker } from "./progress-tracker.js";
 
 /** Why a run was aborted: the user cancelled it, or the process is shutting down and hands it back. */
@@ -21,11 +22,12 @@ export class JobRunner {
     private readonly images: ImageService,
     private readonly engine: FillEngine,
     private readonly events: AppEvents,
+    private readonly outbox: WebhookOutbox,
     private readonly logger: Logger,
   ) {}
 
   async run(job: JobRecord, signal: AbortSignal): Promise<void> {
-    const tracker = new ProgressTracker(job, this.db, this.events);
+    const tracker = new ProgressTracker(job, this.db, this.events, this.outbox);
     const log = this.logger.child({ jobId: job.id, attempt: job.attempts });
     tracker.announce();
     log.info("job started");

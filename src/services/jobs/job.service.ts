@@ -12,6 +12,7 @@ import { checkIdempotencyKey, findIdempotentResult, requestHash } from "../idemp
 import type { ImageService, PreparedImage } from "../images/image.service.js";
 import type { TuneService } from "../tunes/tune.service.js";
 import { LiveFeed } from "../events/live-feed.js";
+import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import type { JobQueue } from "./job-queue.js";
 import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
 
@@ -22,6 +23,8 @@ export interface JobBatch {
   specs: JobSpec[];
   /** Set when the jobs belong to a prompt created with them. */
   prompt: Omit<PromptRecord, "id" | "tuneId" | "createdAt"> | null;
+  /** Where each job's outcome is POSTed. */
+  callbackUrl: string | null;
   /** The scope-qualified idempotency key and the request's hash, when the client sent a key. */
   idempotency: { key: string; hash: string } | null;
 }
@@ -35,6 +38,7 @@ export class JobService {
     private readonly images: ImageService,
     private readonly events: AppEvents,
     private readonly queue: JobQueue,
+    private readonly outbox: WebhookOutbox,
   ) {}
 
   get(id: string): Promise<JobRecord | null> {
@@ -89,6 +93,7 @@ export class JobService {
               },
             }
           : null,
+      callbackUrl: fields.callbackUrl,
       idempotency: key
         ? { key: `createOutpaintJob:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, image: image.sha256 }) }
         : null,
@@ -125,6 +130,7 @@ export class JobService {
             height: spec.placement.canvasHeight,
             inputImageId: input.id,
             spec,
+            callbackUrl: batch.callbackUrl,
             createdAt: now,
           }),
         );
@@ -160,10 +166,15 @@ export class JobService {
     if (!job) throw new NotFoundError("job", id, "id");
     if (isTerminal(job.status)) throw new ConflictError(`Job ${id} has already ended with status ${job.status}`);
     const now = new Date();
-    if (await this.db.jobs.cancelQueued(id, now)) {
-      const cancelled = (await this.db.jobs.find(id))!;
-      publishJob(this.events, cancelled);
-      return cancelled;
+    const cancelled = await this.db.transaction(async (tx) => {
+      if (!(await tx.jobs.cancelQueued(id, now))) return null;
+      const ended = (await tx.jobs.find(id))!;
+      return { ended, queued: await this.outbox.recordJobEnded(tx, ended) };
+    });
+    if (cancelled) {
+      publishJob(this.events, cancelled.ended);
+      if (cancelled.queued) this.outbox.notifyQueued();
+      return cancelled.ended;
     }
     if (await this.db.jobs.requestCancel(id, now)) await this.queue.cancelRunning(id, CANCEL_WAIT_MS);
     const latest = (await this.db.jobs.find(id))!;

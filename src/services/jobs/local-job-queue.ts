@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { JobRecord } from "../../core/job.js";
 import { settlesWithin } from "../../core/timing.js";
 import type { Database } from "../../db/database.js";
+import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import type { AbortReason, JobRunner } from "./job-runner.js";
 import type { JobQueue } from "./job-queue.js";
 
@@ -30,6 +31,7 @@ export class LocalJobQueue implements JobQueue {
   constructor(
     private readonly db: Database,
     private readonly runner: JobRunner,
+    private readonly outbox: WebhookOutbox,
     private readonly options: { concurrency: number; maxAttempts: number; pollIntervalMs?: number },
     private readonly logger: Logger,
   ) {
@@ -37,7 +39,15 @@ export class LocalJobQueue implements JobQueue {
   }
 
   async start(): Promise<void> {
-    const recovered = await this.db.jobs.recoverInterrupted(this.options.maxAttempts, new Date());
+    const { recovered, queued } = await this.db.transaction(async (tx) => {
+      const recovered = await tx.jobs.recoverInterrupted(this.options.maxAttempts, new Date());
+      let queued = false;
+      for (const id of [...recovered.failed, ...recovered.cancelled]) {
+        queued = (await this.outbox.recordJobEnded(tx, (await tx.jobs.find(id))!)) || queued;
+      }
+      return { recovered, queued };
+    });
+    if (queued) this.outbox.notifyQueued();
     if (recovered.requeued.length + recovered.failed.length + recovered.cancelled.length > 0) {
       this.logger.warn(recovered, "recovered jobs interrupted by the previous shutdown");
     }

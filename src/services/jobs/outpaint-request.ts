@@ -12,7 +12,7 @@ import {
 import { IMAGE_FORMATS, type ImageFormat } from "../../core/image-format.js";
 import { INFILL_METHODS, type InfillMethod, type JobSpec } from "../../core/job.js";
 import type { ImageInputValue } from "../images/image-input.js";
-import { int, oneOf, optionalInt, optionalNumber, optionalText } from "../validate.js";
+import { int, oneOf, optionalHttpUrl, optionalInt, optionalNumber, optionalText } from "../validate.js";
 
 // The ranges and defaults of an outpaint request, and its validation. Field names are those of
 // the GraphQL OutpaintInput.
@@ -75,17 +75,16 @@ export type SizeRule =
 export interface OutpaintFields {
   size: SizeRule;
   numImages: number;
+  callbackUrl: string | null;
   /** The spec of the first job, without its placement; job i gets seed + i. */
   spec: Omit<JobSpec, "placement">;
 }
 
 export function validateOutpaintFields(request: OutpaintRequest): OutpaintFields {
-  if (request.callbackUrl !== null && request.callbackUrl !== undefined) {
-    throw new InputError("callbackUrl", "no callbackUrl (webhooks are not enabled on this server)", request.callbackUrl);
-  }
   return {
     size: validateSizeRule(request),
     numImages: optionalInt(request.numImages, "numImages", 1, LIMITS.maxNumImages, 1),
+    callbackUrl: optionalHttpUrl(request.callbackUrl, "callbackUrl"),
     spec: {
       infill: oneOf(request.infill, "infill", INFILL_METHODS, "PATCHMATCH"),
       blur: optionalInt(request.blur, "blur", 0, LIMITS.maxBlur, 0),

@@ -2,6 +2,7 @@ import type { JobRecord, JobStage } from "../../core/job.js";
 import type { FinalUpdate } from "../../db/job.repository.js";
 import type { Database } from "../../db/database.js";
 import { publishJob, type AppEvents } from "../events/topics.js";
+import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 
 export interface StepUpdate {
   stage: JobStage;
@@ -26,6 +27,7 @@ export class ProgressTracker {
     job: JobRecord,
     private readonly db: Database,
     private readonly events: AppEvents,
+    private readonly outbox: WebhookOutbox,
     private readonly persistEveryMs = 250,
   ) {
     this.#job = job;
@@ -60,14 +62,15 @@ export class ProgressTracker {
     if (stageChanged || now - this.#lastPersisted >= this.persistEveryMs) this.#persist(now);
   }
 
-  /** Writes the outcome if this attempt still owns the job; publishes it only then. */
+  /**
+   * Writes the outcome, with its webhook events, if this attempt still owns the job; publishes
+   * it only then.
+   */
   async finish(update: Omit<FinalUpdate, "revision" | "finishedAt">): Promise<boolean> {
     await this.#writing;
     const finishedAt = new Date();
     const final: FinalUpdate = { ...update, finishedAt, revision: this.#job.revision + 1 };
-    const owned = await this.db.jobs.finish(this.#job.id, this.#attempt, final);
-    if (!owned) return false;
-    this.#job = {
+    const ended: JobRecord = {
       ...this.#job,
       status: final.status,
       stage: final.stage === undefined ? this.#job.stage : final.stage,
@@ -79,7 +82,14 @@ export class ProgressTracker {
       finishedAt,
       revision: final.revision,
     };
-    publishJob(this.events, this.#job);
+    const { owned, queued } = await this.db.transaction(async (tx) => {
+      const owned = await tx.jobs.finish(this.#job.id, this.#attempt, final);
+      return { owned, queued: owned && (await this.outbox.recordJobEnded(tx, ended)) };
+    });
+    if (!owned) return false;
+    this.#job = ended;
+    publishJob(this.events, ended);
+    if (queued) this.outbox.notifyQueued();
     return true;
   }
 

@@ -13,7 +13,7 @@ import type { ImageService } from "../images/image.service.js";
 import type { JobService } from "../jobs/job.service.js";
 import { checkSpecAgainstImage, LIMITS, SCHEDULERS, planPlacement, textGuidance } from "../jobs/outpaint-request.js";
 import type { TuneService } from "../tunes/tune.service.js";
-import { oneOf, optionalInt, optionalNumber, optionalText } from "../validate.js";
+import { oneOf, optionalHttpUrl, optionalInt, optionalNumber, optionalText } from "../validate.js";
 import { LiveFeed } from "../events/live-feed.js";
 
 export interface PromptRequest {
@@ -77,9 +77,7 @@ export class PromptService {
     if (request.ar !== null && request.ar !== undefined && !/^\d{1,2}:\d{1,2}$/.test(request.ar)) {
       throw new InputError("ar", "an aspect ratio such as 16:9", request.ar);
     }
-    if (request.callbackUrl !== null && request.callbackUrl !== undefined) {
-      throw new InputError("callbackUrl", "no callbackUrl (webhooks are not enabled on this server)", request.callbackUrl);
-    }
+    const callbackUrl = optionalHttpUrl(request.callbackUrl, "callbackUrl");
     const key = checkIdempotencyKey(idempotencyKey);
 
     const tune = await this.tunes.resolveForWork(tuneId, "tuneId");
@@ -139,7 +137,8 @@ export class PromptService {
       tune,
       image,
       specs: Array.from({ length: numImages }, (_, i) => ({ ...spec, placement, seed: seed + i })),
-      prompt: { text, negativePrompt, callbackUrl: null, params },
+      prompt: { text, negativePrompt, callbackUrl, params },
+      callbackUrl: null,
       idempotency: key
         ? { key: `createPrompt:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }
         : null,

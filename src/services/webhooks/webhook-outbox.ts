@@ -1,0 +1,77 @@
+import { newId } from "../../core/ids.js";
+import type { ImageRecord } from "../../core/image.js";
+import { aggregateStatus, isTerminal, type JobRecord } from "../../core/job.js";
+import type { Repositories } from "../../db/repositories.js";
+import { jobJson, promptJson } from "./payloads.js";
+
+/**
+ * Writes webhook events into the outbox inside the transaction that ends a job, so an event
+ * exists exactly when its state change does. The dispatcher delivers them afterwards.
+ */
+export class WebhookOutbox {
+  #origin = "http://localhost";
+  #onQueued: () => void = () => {};
+
+  /** The origin image URLs in events use; known once the server listens. */
+  setOrigin(origin: string): void {
+    this.#origin = origin;
+  }
+
+  /** Called after a transaction that queued events commits. */
+  onQueued(listener: () => void): void {
+    this.#onQueued = listener;
+  }
+
+  notifyQueued(): void {
+    this.#onQueued();
+  }
+
+  /**
+   * Queues the job's event (if it has a callback) and, when it was the last of its prompt's jobs
+   * to end, the prompt's (if the prompt has a callback). `job` is the job as it ends.
+   */
+  async recordJobEnded(tx: Repositories, job: JobRecord): Promise<boolean> {
+    let queued = false;
+    const now = new Date();
+    if (job.callbackUrl) {
+      const images = await imagesOf(tx, [job]);
+      await this.#enqueue(tx, job.callbackUrl, `job.${job.status.toLowerCase()}`, jobJson(job, images, this.#origin), now, {
+        jobId: job.id,
+        promptId: job.promptId,
+      });
+      queued = true;
+    }
+    if (job.promptId) {
+      const prompt = await tx.prompts.find(job.promptId);
+      const jobs = prompt?.callbackUrl ? await tx.jobs.listByPrompt([job.promptId]) : [];
+      const statuses = jobs.map((sibling) => sibling.status);
+      if (prompt?.callbackUrl && statuses.every(isTerminal)) {
+        const images = await imagesOf(tx, jobs);
+        const type = `prompt.${aggregateStatus(statuses).toLowerCase()}`;
+        await this.#enqueue(tx, prompt.callbackUrl, type, promptJson(prompt, jobs, images, this.#origin), now, {
+          jobId: null,
+          promptId: prompt.id,
+        });
+        queued = true;
+      }
+    }
+    return queued;
+  }
+
+  async #enqueue(
+    tx: Repositories,
+    url: string,
+    type: string,
+    data: unknown,
+    now: Date,
+    owner: { jobId: string | null; promptId: string | null },
+  ): Promise<void> {
+    const body = JSON.stringify({ type, timestamp: now.toISOString(), data });
+    await tx.webhooks.enqueue({ id: `msg_${newId()}`, ...owner, url, eventType: type, body, createdAt: now });
+  }
+}
+
+async function imagesOf(tx: Repositories, jobs: JobRecord[]): Promise<Map<string, ImageRecord>> {
+  const ids = jobs.flatMap((job) => [job.inputImageId, ...(job.resultImageId ? [job.resultImageId] : [])]);
+  return new Map((await tx.images.findMany(ids)).map((image) => [image.id, image]));
+}

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { gql, gqlData, uploadImage } from "../helpers/graphql-client.js";
+import { createJob, waitForEnd } from "../helpers/jobs.js";
+import { photo } from "../helpers/paths.js";
+import { ServerProcess } from "../helpers/server-process.js";
+import { WebhookReceiver } from "../helpers/webhook-receiver.js";
+
+const SECRET = `whsec_${Buffer.from("a test secret of thirty-two bytes").toString("base64")}`;
+
+/** Standard Webhooks verification, written out here from the scheme rather than taken from the server. */
+function signatureVerifies(headers: Record<string, string | string[] | undefined>, body: string): boolean {
+  const id = headers["webhook-id"] as string;
+  const timestamp = headers["webhook-timestamp"] as string;
+  const key = Buffer.from(SECRET.slice("whsec_".length), "base64");
+  const expected = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
+  return (headers["webhook-signature"] as string).split(" ").includes(`v1,${expected}`);
+}
+
+let server: ServerProcess;
+let receiver: WebhookReceiver;
+before(async () => {
+  // The first two requests fail; every later one succeeds.
+  receiver = new WebhookReceiver((index) => (index < 2 ? 500 : 204));
+  await receiver.start();
+  server = await ServerProcess.start({ WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: "300", WEBHOOK_RETRY_MAX_MS: "1500" });
+});
+after(async () => {
+  await receiver.stop();
+  await server.dispose();
+});
+
+test("every event arrives despite failed deliveries and a receiver down across a server crash; same id each try; signatures verify", async () => {
+  const imageId = (await uploadImage(server.url, readFileSync(photo("chelsea.png")), "image/png")).id;
+  const tunes = await gqlData<{ tunes: { nodes: { id: string }[] } }>(server.graphqlUrl, "{ tunes { nodes { id } } }");
+
+  // Two jobs with their own callbacks, and a prompt of two images with one.
+  const jobs = [
+    await createJob(server.graphqlUrl, { image: { id: imageId }, extend: { right: 32 }, callbackUrl: receiver.url }),
+    await createJob(server.graphqlUrl, { image: { id: imageId }, extend: { left: 32 }, callbackUrl: receiver.url }),
+  ];
+  const prompt = await gqlData<{ createPrompt: { id: string; jobs: { id: string }[] } }>(
+    server.graphqlUrl,
+    `mutation($tuneId: ID!, $input: PromptInput!) { createPrompt(tuneId: $tuneId, input: $input) { id jobs { id } } }`,
+    {
+      tuneId: tunes.tunes.nodes[0]!.id,
+      input: { text: "--outpaint left-center --outpaint_width 520", inputImage: { id: imageId }, numImages: 2, callbackUrl: receiver.url },
+    },
+  );
+  for (const job of [...jobs, ...prompt.createPrompt.jobs]) assert.equal((await waitForEnd(server.graphqlUrl, job.id)).status, "SUCCEEDED");
+
+  // Wait for the two failed answers, then take the receiver down and crash the server.
+  const deadline = Date.now() + 30_000;
+  while (receiver.received.length < 2) {
+    assert.ok(Date.now() < deadline, "no delivery attempts arrived");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await receiver.stop();
+  await server.kill();
+  await server.restart();
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // retries now hit a closed port
+  await receiver.start();
+
+  const expectedEvents = 3; // job, job, prompt
+  const delivered = async () =>
+    new Set(receiver.received.filter((request) => request.answeredWith === 204).map((request) => request.headers["webhook-id"])).size;
+  while ((await delivered()) < expectedEvents) {
+    assert.ok(Date.now() < deadline + 30_000, `only ${await delivered()} of ${expectedEvents} events delivered`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const byId = new Map<string, { bodies: Set<string>; tries: number }>();
+  for (const request of receiver.received) {
+    assert.ok(signatureVerifies(request.headers, request.body), "signature verifies");
+    assert.ok(Math.abs(Date.now() / 1000 - Number(request.headers["webhook-timestamp"])) < 120, "fresh timestamp");
+    const id = request.headers["webhook-id"] as string;
+    const entry = byId.get(id) ?? { bodies: new Set(), tries: 0 };
+    entry.bodies.add(request.body);
+    entry.tries++;
+    byId.set(id, entry);
+  }
+  assert.equal(byId.size, expectedEvents, "one id per event");
+  for (const [id, entry] of byId) assert.equal(entry.bodies.size, 1, `event ${id} was sent with one body on every try`);
+  assert.ok([...byId.values()].some((entry) => entry.tries >= 2), "a failed event was retried under its first id");
+
+  const events = [...byId.values()].map((entry) => JSON.parse([...entry.bodies][0]!) as { type: string; data: { id: string; images?: string[] } });
+  assert.deepEqual(events.map((event) => event.type).sort(), ["job.succeeded", "job.succeeded", "prompt.succeeded"]);
+  const promptEvent = events.find((event) => event.type === "prompt.succeeded")!;
+  assert.equal(promptEvent.data.id, prompt.createPrompt.id);
+  assert.equal(promptEvent.data.images?.length, 2);
+
+  // The delivery state is queryable.
+  const state = await gqlData<{ job: { webhookDeliveries: { status: string; attempts: number; eventType: string }[] } }>(
+    server.graphqlUrl,
+    `query($id: ID!) { job(id: $id) { webhookDeliveries { status attempts eventType } } }`,
+    { id: jobs[0]!.id },
+  );
+  assert.equal(state.job.webhookDeliveries.length, 1);
+  assert.equal(state.job.webhookDeliveries[0]!.status, "DELIVERED");
+  const promptState = await gql<{ prompt: { webhookDeliveries: { status: string }[] } }>(
+    server.graphqlUrl,
+    `query($id: ID!) { prompt(id: $id) { webhookDeliveries { status } } }`,
+    { id: prompt.createPrompt.id },
+  );
+  assert.deepEqual(promptState.data?.prompt.webhookDeliveries, [{ status: "DELIVERED" }]);
+});
