@@ -3,6 +3,7 @@ import { ANCHORS, PRESETS } from "../../core/geometry.js";
 import { IMAGE_FORMATS } from "../../core/image-format.js";
 import { INFILL_METHODS, JOB_STATUSES } from "../../core/job.js";
 import { BACKENDS, TUNE_KINDS } from "../../core/tune.js";
+import { DELIVERY_STATUSES } from "../../core/webhook.js";
 
 // The GraphQL enums are built from the domain's own lists, so the two can never disagree.
 
@@ -17,6 +18,7 @@ export const AnchorEnum = enumOf(ANCHORS);
 export const OutpaintPresetEnum = enumOf(PRESETS);
 export const InfillMethodEnum = enumOf(INFILL_METHODS);
 export const ImageFormatEnum = enumOf(IMAGE_FORMATS);
+export const DeliveryStatusEnum = enumOf(DELIVERY_STATUSES);
 
 registerEnumType(JobStatusEnum, { name: "JobStatus", description: "Lifecycle: QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED." });
 registerEnumType(BackendEnum, {
@@ -36,3 +38,7 @@ registerEnumType(InfillMethodEnum, {
     "How the new area is filled on the CPU (and pre-filled for a denoiser). PATCHMATCH: content-aware, continues texture and structure from the original. EDGE: edge pixels extended outward. TILE: the image mirrored across each seam. COLOR: the mean colour along the seams.",
 });
 registerEnumType(ImageFormatEnum, { name: "ImageFormat", description: "PNG and WEBP (lossless) keep original pixels exact; JPEG does not." });
+registerEnumType(DeliveryStatusEnum, {
+  name: "WebhookDeliveryStatus",
+  description: "PENDING: not yet delivered (retries are scheduled). DELIVERED: answered 2xx. FAILED: attempts used up.",
+});

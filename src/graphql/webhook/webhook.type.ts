@@ -1,13 +1,6 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { DELIVERY_STATUSES, type DeliveryStatus } from "../../core/webhook.js";
-
-export const DeliveryStatusEnum = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, status])) as {
-  [K in DeliveryStatus]: K;
-};
-registerEnumType(DeliveryStatusEnum, {
-  name: "WebhookDeliveryStatus",
-  description: "PENDING: not yet delivered (retries are scheduled). DELIVERED: answered 2xx. FAILED: attempts used up.",
-});
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import type { DeliveryStatus } from "../../core/webhook.js";
+import { DeliveryStatusEnum } from "../common/enums.js";
 
 @ObjectType({
   description:
