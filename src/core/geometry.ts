@@ -133,12 +133,3 @@ function aspectCanvas(original: Size, w: number, h: number): Size {
   }
   return { width: Math.max(original.width, Math.ceil((original.height * w) / h)), height: original.height };
 }
-
-export function extensionOf(placement: Placement): Extension {
-  return {
-    top: placement.y,
-    left: placement.x,
-    bottom: placement.canvasHeight - placement.y - placement.height,
-    right: placement.canvasWidth - placement.x - placement.width,
-  };
-}

@@ -25,8 +25,4 @@ export class ImageRepository {
     const row = await this.client.image.upsert({ where: { sha256: image.sha256 }, create: image, update: {} });
     return toRecord(row);
   }
-
-  async count(): Promise<number> {
-    return this.client.image.count();
-  }
 }

@@ -56,10 +56,6 @@ export class FillEngine {
     return new FillEngine(new NativeEngine({ threads: options.threads }));
   }
 
-  get threads(): number {
-    return this.#engine.threads;
-  }
-
   outpaint(
     request: FillRequest,
     options: { onProgress?: (progress: FillProgress) => void; signal?: AbortSignal } = {},

@@ -2,17 +2,16 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { test } from "node:test";
 import { loadSettings } from "../../src/config/settings.js";
-import { generateSecret, isSecret, sign, verify } from "../../src/services/webhooks/signature.js";
+import { generateSecret, sign } from "../../src/services/webhooks/signature.js";
 
 test("signatures follow Standard Webhooks: HMAC-SHA256 of id.timestamp.body with the secret's bytes", () => {
   const secret = generateSecret();
-  assert.ok(isSecret(secret));
+  assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
   const body = JSON.stringify({ type: "job.succeeded", data: { id: "x" } });
   const expected = createHmac("sha256", Buffer.from(secret.slice(6), "base64")).update(`msg_1.1700000000.${body}`).digest("base64");
   assert.equal(sign(secret, "msg_1", 1700000000, body), `v1,${expected}`);
-  assert.ok(verify(secret, "msg_1", 1700000000, body, `v1,bogus v1,${expected}`));
-  assert.ok(!verify(secret, "msg_1", 1700000001, body, `v1,${expected}`));
-  assert.ok(!verify(generateSecret(), "msg_1", 1700000000, body, `v1,${expected}`));
+  assert.notEqual(sign(secret, "msg_1", 1700000001, body), `v1,${expected}`, "the timestamp is signed");
+  assert.notEqual(sign(generateSecret(), "msg_1", 1700000000, body), `v1,${expected}`, "so is the secret");
 });
 
 test("settings: retention durations and webhook secrets are checked", () => {

@@ -76,10 +76,4 @@ export class EventBus<Topics extends Record<string, unknown>> {
     };
     return subscription;
   }
-
-  listenerCount(): number {
-    let count = 0;
-    for (const set of this.#listeners.values()) count += set.size;
-    return count;
-  }
 }

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { described, InputError, NotFoundError } from "../../core/errors.js";
-import { aggregateStatus, isTerminal, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
+import { aggregateStatus, isTerminal, type JobRecord, type JobSpec } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
 import type { PromptParams, PromptRecord } from "../../core/prompt.js";
@@ -52,11 +52,6 @@ export class PromptService {
 
   list(tuneId: string | null | undefined, first?: number | null, after?: string | null): Promise<Page<PromptRecord>> {
     return this.db.prompts.list(tuneId ?? null, pageRequest(first, after));
-  }
-
-  async status(promptId: string): Promise<JobStatus> {
-    const jobs = await this.db.jobs.listByPrompt([promptId]);
-    return aggregateStatus(jobs.map((job) => job.status));
   }
 
   /**
