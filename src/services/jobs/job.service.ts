@@ -16,11 +16,12 @@ import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import type { JobQueue } from "./job-queue.js";
 import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
 
-/** Work orders ready to be written: one job per image, optionally under a prompt. */
+/** Work orders ready to be written: `count` jobs from one spec, image i with seed + i, optionally under a prompt. */
 export interface JobBatch {
   tune: TuneRecord;
   image: PreparedImage;
-  specs: JobSpec[];
+  spec: JobSpec;
+  count: number;
   /** Set when the jobs belong to a prompt created with them. */
   prompt: Omit<PromptRecord, "id" | "tuneId" | "createdAt"> | null;
   /** Where each job's outcome is POSTed. */
@@ -65,16 +66,12 @@ export class JobService {
     const image = await this.images.prepare(request.image, "image");
     const placement = planPlacement(fields.size, image);
     checkSpecAgainstImage(fields.spec, placement);
-    const specs = Array.from({ length: fields.numImages }, (_, i) => ({
-      ...fields.spec,
-      placement,
-      seed: fields.spec.seed + i,
-    }));
     const { image: _image, ...rest } = request;
     const batch: JobBatch = {
       tune,
       image,
-      specs,
+      spec: { ...fields.spec, placement },
+      count: fields.numImages,
       prompt:
         fields.numImages > 1
           ? {
@@ -120,7 +117,8 @@ export class JobService {
         ? await tx.prompts.create({ ...batch.prompt, id: newId(), tuneId: batch.tune.id, createdAt: now })
         : null;
       const jobs: JobRecord[] = [];
-      for (const spec of batch.specs) {
+      for (let i = 0; i < batch.count; i++) {
+        const spec = { ...batch.spec, seed: batch.spec.seed + i };
         jobs.push(
           await tx.jobs.create({
             id: newId(),

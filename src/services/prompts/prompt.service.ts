@@ -131,7 +131,8 @@ export class PromptService {
     const { prompt } = await this.jobs.submit({
       tune,
       image,
-      specs: Array.from({ length: numImages }, (_, i) => ({ ...spec, placement, seed: seed + i })),
+      spec: { ...spec, placement },
+      count: numImages,
       prompt: { text, negativePrompt, callbackUrl, params },
       callbackUrl: null,
       idempotency: key
