@@ -35,6 +35,9 @@ export interface Settings {
   webhookRetryMaxMs: number;
   /** How long ended jobs, their prompts and images are kept; 0 keeps them forever. */
   retentionMs: number;
+  urlFetchTimeoutMs: number;
+  /** Hosts or CIDR ranges image URLs may point to although they are not public. */
+  urlFetchAllow: string[];
 }
 
 export class SettingsError extends Error {
@@ -124,6 +127,8 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
     webhookRetryBaseMs: int("WEBHOOK_RETRY_BASE_MS", 10_000, 10, 86_400_000),
     webhookRetryMaxMs: int("WEBHOOK_RETRY_MAX_MS", 6 * 3_600_000, 10, 7 * 86_400_000),
     retentionMs: duration("RETENTION", "30d"),
+    urlFetchTimeoutMs: int("URL_FETCH_TIMEOUT_MS", 15_000, 100, 300_000),
+    urlFetchAllow: (env.URL_FETCH_ALLOW ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

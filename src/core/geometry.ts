@@ -46,8 +46,20 @@ export const PRESETS = [
   "ASPECT_3_2",
   "ASPECT_2_3",
   "ASPECT_21_9",
+  "EXTEND_LEFT",
+  "EXTEND_RIGHT",
+  "EXTEND_TOP",
+  "EXTEND_BOTTOM",
 ] as const;
 export type Preset = (typeof PRESETS)[number];
+
+/** Presets that grow one side by a factor of the image; the others have fixed factors. */
+type SidePreset = "EXTEND_LEFT" | "EXTEND_RIGHT" | "EXTEND_TOP" | "EXTEND_BOTTOM";
+type CentredPreset = Exclude<Preset, SidePreset>;
+
+export function isSidePreset(preset: Preset): preset is SidePreset {
+  return preset.startsWith("EXTEND_");
+}
 
 export function placeByExtension(original: Size, extension: Extension): Placement {
   return {
@@ -98,8 +110,28 @@ function anchorSides(anchor: Anchor): ["TOP" | "CENTER" | "BOTTOM", "LEFT" | "CE
   }
 }
 
-/** The canvas a preset asks for; the original is centred on it. Sizes round up, never below the original. */
-export function presetCanvas(original: Size, preset: Preset): Size {
+/**
+ * Where a preset puts the original. Zoom and ratio presets centre it on a canvas whose sizes round
+ * up and never shrink; side presets grow one side by `factor` times the image's extent and keep
+ * the original against the opposite side.
+ */
+export function presetPlacement(original: Size, preset: Preset, factor: number): Placement {
+  if (!isSidePreset(preset)) return placeByAnchor(original, centredCanvas(original, preset), "CENTER");
+  const { width, height } = original;
+  const grow = (extent: number) => Math.ceil(extent * factor);
+  switch (preset) {
+    case "EXTEND_LEFT":
+      return placeByAnchor(original, { width: grow(width), height }, "RIGHT_CENTER");
+    case "EXTEND_RIGHT":
+      return placeByAnchor(original, { width: grow(width), height }, "LEFT_CENTER");
+    case "EXTEND_TOP":
+      return placeByAnchor(original, { width, height: grow(height) }, "BOTTOM_CENTER");
+    case "EXTEND_BOTTOM":
+      return placeByAnchor(original, { width, height: grow(height) }, "TOP_CENTER");
+  }
+}
+
+function centredCanvas(original: Size, preset: CentredPreset): Size {
   const { width, height } = original;
   switch (preset) {
     case "ZOOM_OUT_1_5X":

@@ -121,3 +121,17 @@ function outpaintFlags(
     prompt: flags.get("outpaint_prompt")?.value ?? null,
   };
 }
+
+/** Writes parsed prompt text back as text: tags first, then the text, then the flags. */
+export function formatPromptText(parsed: ParsedPromptText): string {
+  const parts = parsed.loras.map((lora) => `<lora:${lora.id}:${lora.weight}>`);
+  if (parsed.text) parts.push(parsed.text);
+  const flags = parsed.outpaint;
+  if (flags) {
+    parts.push(`--outpaint ${flags.anchor.toLowerCase().replace("_", "-")}`);
+    if (flags.width !== null) parts.push(`--outpaint_width ${flags.width}`);
+    if (flags.height !== null) parts.push(`--outpaint_height ${flags.height}`);
+    if (flags.prompt !== null) parts.push(`--outpaint_prompt "${flags.prompt.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
+  }
+  return parts.join(" ");
+}

@@ -5,8 +5,12 @@ export interface PromptRecord {
   negativePrompt: string | null;
   params: PromptParams;
   callbackUrl: string | null;
+  callbackFormat: CallbackFormat;
   createdAt: Date;
 }
+
+/** STANDARD: the Standard Webhooks envelope { type, timestamp, data }. ASTRIA: the prompt JSON itself. */
+export type CallbackFormat = "STANDARD" | "ASTRIA";
 
 /** What the prompt's text and fields were parsed into; stored with the prompt and shown on it. */
 export interface PromptParams {
@@ -18,5 +22,9 @@ export interface PromptParams {
   cfgScale: number;
   denoisingStrength: number;
   scheduler: string;
+  /** Size and aspect ratio of the image generated from text first (GPU backend). */
+  w: number | null;
+  h: number | null;
+  ar: string | null;
   outpaint: { anchor: string; width: number; height: number; prompt: string | null } | null;
 }

@@ -1,11 +1,11 @@
 import type { Page, PageRequest } from "../core/pagination.js";
 import { toPage } from "../core/pagination.js";
-import type { PromptParams, PromptRecord } from "../core/prompt.js";
+import type { CallbackFormat, PromptParams, PromptRecord } from "../core/prompt.js";
 import type { Prompt } from "./generated/client.js";
 import type { Client } from "./repositories.js";
 
 function toRecord(row: Prompt): PromptRecord {
-  return { ...row, params: JSON.parse(row.params) as PromptParams };
+  return { ...row, params: JSON.parse(row.params) as PromptParams, callbackFormat: row.callbackFormat as CallbackFormat };
 }
 
 export class PromptRepository {

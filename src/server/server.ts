@@ -7,6 +7,7 @@ import { buildAppSchema } from "../graphql/schema.js";
 import { startServices, type Services } from "../services/services.js";
 import { notFound, requestErrors } from "./fallback-handlers.js";
 import { startGraphQLEndpoint } from "./graphql-endpoint.js";
+import { astriaRoutes } from "./routes/astria.routes.js";
 import { graphiqlRoutes } from "./routes/graphiql.routes.js";
 import { healthRoutes } from "./routes/health.routes.js";
 import { imageRoutes } from "./routes/images.routes.js";
@@ -39,6 +40,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const jsonLimit = Math.ceil(settings.maxUploadBytes * 1.4) + 1024 * 1024;
   app.use(healthRoutes(services));
   app.use(imageRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
+  app.use(astriaRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));
   app.use(GRAPHQL_PATH, express.json({ limit: jsonLimit }), graphql.handler);
   app.use(notFound);

@@ -5,8 +5,10 @@ import type { Backend } from "../core/tune.js";
 import { Database } from "../db/database.js";
 import { ImageStore } from "../images/image-store.js";
 import { FillEngine, type EngineStats } from "../native/fill-engine.js";
+import { AstriaService } from "./astria/astria.service.js";
 import { createEvents, type AppEvents } from "./events/topics.js";
 import { ImageService } from "./images/image.service.js";
+import { UrlFetcher } from "./images/url-fetcher.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { JobService } from "./jobs/job.service.js";
 import { LocalJobQueue } from "./jobs/local-job-queue.js";
@@ -28,6 +30,7 @@ export interface Services {
   jobs: JobService;
   prompts: PromptService;
   webhooks: WebhookService;
+  astria: AstriaService;
   queue: LocalJobQueue;
   engineStats(): EngineStats;
   /** Starts running jobs, delivering webhooks and housekeeping; `origin` is where clients reach the server. */
@@ -48,7 +51,13 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   const tunes = new TuneService(db, availableBackends);
   await tunes.ensureDefault();
   const store = new ImageStore(join(settings.dataDir, "images"));
-  const images = new ImageService(db, store, settings.maxUploadBytes);
+  const fetcher = new UrlFetcher({
+    maxBytes: settings.maxUploadBytes,
+    timeoutMs: settings.urlFetchTimeoutMs,
+    maxRedirects: 3,
+    allow: settings.urlFetchAllow,
+  });
+  const images = new ImageService(db, store, fetcher, settings.maxUploadBytes);
   const outbox = new WebhookOutbox();
   const secret = await resolveWebhookSecret(settings, db);
   const dispatcher = new WebhookDispatcher(
@@ -83,6 +92,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     jobs,
     prompts,
     webhooks,
+    astria: new AstriaService(db, prompts),
     queue,
     engineStats: () => engine.stats(),
     async startWork(origin) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -64,4 +64,33 @@ test("a migration edited after it was applied is reported; a failing one rolls b
   const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
   assert.ok(!tables.includes("Ok"), "the failed migration left nothing behind");
   db.close();
+});
+
+test("migrations that rebuild a table keep its rows and the rows that point at them", () => {
+  const all = listMigrations(MIGRATIONS_DIR);
+  const rebuilding = all.findIndex((migration) => migration.sql.includes("RedefineTables"));
+  assert.ok(rebuilding > 0, "a table-rebuilding migration exists");
+  const before = join(scratch, "before");
+  mkdirSync(before);
+  cpSync(join(MIGRATIONS_DIR, "migration_lock.toml"), join(before, "migration_lock.toml"));
+  for (const migration of all.slice(0, rebuilding)) cpSync(join(MIGRATIONS_DIR, migration.name), join(before, migration.name), { recursive: true });
+
+  const file = join(scratch, "data.db");
+  applyMigrations(file, before);
+  const db = new Database(file);
+  db.pragma("foreign_keys = ON");
+  db.exec(`
+    INSERT INTO "Tune" (id, title, kind, backend) VALUES ('t1', 'CPU', 'BASE', 'CPU_FILL');
+    INSERT INTO "Prompt" (id, tuneId, text, params) VALUES ('p1', 't1', 'a prompt', '{}');
+    INSERT INTO "OutpaintJob" (id, promptId, tuneId, width, height, inputImageId, spec, updatedAt)
+      VALUES ('j1', 'p1', 't1', 10, 10, 'i1', '{}', CURRENT_TIMESTAMP);
+  `);
+  db.close();
+
+  assert.deepEqual(applyMigrations(file, MIGRATIONS_DIR).applied, all.slice(rebuilding).map((m) => m.name));
+  const after = new Database(file, { readonly: true });
+  assert.deepEqual(after.prepare(`SELECT id, text FROM "Prompt"`).all(), [{ id: "p1", text: "a prompt" }]);
+  assert.deepEqual(after.prepare(`SELECT id, promptId FROM "OutpaintJob"`).all(), [{ id: "j1", promptId: "p1" }], "the job still points at its prompt");
+  assert.deepEqual(after.pragma("foreign_key_check"), []);
+  after.close();
 });

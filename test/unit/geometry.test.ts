@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ANCHORS, placeByAnchor, placeByExtension, presetCanvas, PRESETS } from "../../src/core/geometry.js";
+import { ANCHORS, placeByAnchor, placeByExtension, presetPlacement, PRESETS, type Preset } from "../../src/core/geometry.js";
 
 const image = { width: 451, height: 300 };
 
@@ -29,18 +29,25 @@ test("placeByAnchor: every anchor, odd free space rounds the centre toward the t
   }
 });
 
-test("presets: zoom factors and ratios round up and never shrink", () => {
-  assert.deepEqual(presetCanvas(image, "ZOOM_OUT_1_5X"), { width: 677, height: 450 });
-  assert.deepEqual(presetCanvas(image, "ZOOM_OUT_2X"), { width: 902, height: 600 });
-  assert.deepEqual(presetCanvas(image, "MAKE_SQUARE"), { width: 451, height: 451 });
-  assert.deepEqual(presetCanvas(image, "ASPECT_16_9"), { width: 534, height: 300 });
-  assert.deepEqual(presetCanvas(image, "ASPECT_9_16"), { width: 451, height: 802 });
-  assert.deepEqual(presetCanvas(image, "ASPECT_4_3"), { width: 451, height: 339 });
-  assert.deepEqual(presetCanvas({ width: 1000, height: 1000 }, "ASPECT_21_9"), { width: 2334, height: 1000 });
+test("presets: zoom factors and ratios round up, never shrink, and centre the original; side presets grow one side", () => {
+  const canvas = (preset: Preset, factor = 1.5, size = image) => {
+    const { canvasWidth, canvasHeight } = presetPlacement(size, preset, factor);
+    return { width: canvasWidth, height: canvasHeight };
+  };
+  assert.deepEqual(canvas("ZOOM_OUT_1_5X"), { width: 677, height: 450 });
+  assert.deepEqual(canvas("ZOOM_OUT_2X"), { width: 902, height: 600 });
+  assert.deepEqual(canvas("MAKE_SQUARE"), { width: 451, height: 451 });
+  assert.deepEqual(canvas("ASPECT_16_9"), { width: 534, height: 300 });
+  assert.deepEqual(canvas("ASPECT_9_16"), { width: 451, height: 802 });
+  assert.deepEqual(canvas("ASPECT_4_3"), { width: 451, height: 339 });
+  assert.deepEqual(canvas("ASPECT_21_9", 1.5, { width: 1000, height: 1000 }), { width: 2334, height: 1000 });
+  assert.deepEqual(presetPlacement(image, "MAKE_SQUARE", 1.5), { canvasWidth: 451, canvasHeight: 451, x: 0, y: 75, width: 451, height: 300 });
+  assert.deepEqual(presetPlacement(image, "EXTEND_LEFT", 1.5), { canvasWidth: 677, canvasHeight: 300, x: 226, y: 0, width: 451, height: 300 });
+  assert.deepEqual(presetPlacement(image, "EXTEND_BOTTOM", 2), { canvasWidth: 451, canvasHeight: 600, x: 0, y: 0, width: 451, height: 300 });
   for (const preset of PRESETS) {
-    const canvas = presetCanvas(image, preset);
-    assert.ok(canvas.width >= image.width && canvas.height >= image.height, preset);
+    const size = canvas(preset);
+    assert.ok(size.width >= image.width && size.height >= image.height, preset);
   }
   // Already at the ratio: nothing to add.
-  assert.deepEqual(presetCanvas({ width: 1600, height: 900 }, "ASPECT_16_9"), { width: 1600, height: 900 });
+  assert.deepEqual(canvas("ASPECT_16_9", 1.5, { width: 1600, height: 900 }), { width: 1600, height: 900 });
 });

@@ -51,6 +51,24 @@ test("each out-of-range field is named", () => {
   refused({ extend: { top: 1 }, scheduler: "DPM++" }, "scheduler");
 });
 
+test("Runware's outpaint shape is an alias of extend and blur", () => {
+  const fields = validateOutpaintFields({ image, outpaint: { top: 256, right: 128, bottom: 256, left: 128, blur: 16 } });
+  assert.deepEqual(fields.size, { kind: "extend", top: 256, right: 128, bottom: 256, left: 128 });
+  assert.equal(fields.spec.blur, 16);
+  refused({ outpaint: { top: 64 }, extend: { top: 64 } }, "input");
+  refused({ outpaint: { top: 64, blur: 8 }, blur: 8 }, "blur");
+  refused({ outpaint: { left: -64 } }, "outpaint.left");
+});
+
+test("side presets grow one side by a factor; the factor belongs to them alone", () => {
+  const fields = validateOutpaintFields({ image, preset: "EXTEND_RIGHT", presetFactor: 2 });
+  assert.deepEqual(planPlacement(fields.size, { width: 400, height: 300 }), { canvasWidth: 800, canvasHeight: 300, x: 0, y: 0, width: 400, height: 300 });
+  const top = validateOutpaintFields({ image, preset: "EXTEND_TOP" });
+  assert.deepEqual(planPlacement(top.size, { width: 400, height: 301 }), { canvasWidth: 400, canvasHeight: 452, x: 0, y: 151, width: 400, height: 301 });
+  refused({ preset: "ZOOM_OUT_2X", presetFactor: 2 }, "presetFactor");
+  refused({ preset: "EXTEND_LEFT", presetFactor: 9 }, "presetFactor");
+});
+
 test("placement is checked against the image", () => {
   const original = { width: 400, height: 300 };
   assert.deepEqual(planPlacement({ kind: "target", width: 500, height: 300, anchor: "RIGHT_CENTER" }, original), {
@@ -63,6 +81,6 @@ test("placement is checked against the image", () => {
   });
   assert.throws(() => planPlacement({ kind: "extend", top: 0, right: 0, bottom: 0, left: 0 }, original), /at least one side/);
   assert.throws(() => planPlacement({ kind: "extend", top: 8000, right: 0, bottom: 0, left: 0 }, original), /top \+ bottom of at most 7892/);
-  assert.throws(() => planPlacement({ kind: "preset", preset: "MAKE_SQUARE" }, { width: 300, height: 300 }), /enlarges a 300x300 image/);
-  assert.throws(() => planPlacement({ kind: "preset", preset: "ZOOM_OUT_2X" }, { width: 5000, height: 300 }), /fits in 8192x8192/);
+  assert.throws(() => planPlacement({ kind: "preset", preset: "MAKE_SQUARE", factor: 1.5 }, { width: 300, height: 300 }), /enlarges a 300x300 image/);
+  assert.throws(() => planPlacement({ kind: "preset", preset: "ZOOM_OUT_2X", factor: 1.5 }, { width: 5000, height: 300 }), /fits in 8192x8192/);
 });

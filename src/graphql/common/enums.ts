@@ -30,7 +30,7 @@ registerEnumType(AnchorEnum, { name: "Anchor", description: "Where the original 
 registerEnumType(OutpaintPresetEnum, {
   name: "OutpaintPreset",
   description:
-    "ZOOM_OUT_*: the canvas grows by the factor on both axes. MAKE_SQUARE and ASPECT_*: only the short side grows, to the ratio. The original is centred.",
+    "ZOOM_OUT_*: the canvas grows by the factor on both axes. MAKE_SQUARE and ASPECT_*: only the short side grows, to the ratio; the original is centred. EXTEND_*: that side grows by presetFactor (default 1.5x the image's extent), the original against the opposite side.",
 });
 registerEnumType(InfillMethodEnum, {
   name: "InfillMethod",

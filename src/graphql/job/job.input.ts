@@ -20,6 +20,24 @@ export class ExtendInput {
   left?: number | null;
 }
 
+@InputType({ description: "Runware's shape, accepted as an alias of extend plus blur: pixels per side and the feather." })
+export class RunwareOutpaintInput {
+  @Field(() => Int, { nullable: true })
+  top?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  right?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  bottom?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  left?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Feather width, as blur." })
+  blur?: number | null;
+}
+
 @InputType({ description: "The final size (at least the image's, at most 8192 per side) and where the original sits on it." })
 export class TargetInput {
   @Field(() => Int)
@@ -32,7 +50,7 @@ export class TargetInput {
   anchor?: Anchor | null;
 }
 
-@InputType({ description: "One outpaint request. Give exactly one of extend, target or preset." })
+@InputType({ description: "One outpaint request. Give exactly one of extend, target, preset or outpaint." })
 export class OutpaintInput {
   @Field(() => ID, { nullable: true, description: "Default: the server's default tune." })
   tuneId?: string | null;
@@ -48,6 +66,15 @@ export class OutpaintInput {
 
   @Field(() => OutpaintPresetEnum, { nullable: true })
   preset?: Preset | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "With an EXTEND_* preset: the side grows to this many times the image's extent, 1.05 to 4 (default 1.5).",
+  })
+  presetFactor?: number | null;
+
+  @Field(() => RunwareOutpaintInput, { nullable: true, description: "Alias of extend (and blur) for Runware clients." })
+  outpaint?: RunwareOutpaintInput | null;
 
   @Field(() => Int, {
     nullable: true,

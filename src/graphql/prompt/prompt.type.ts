@@ -39,6 +39,15 @@ export class PromptParams {
   @Field(() => String)
   scheduler!: string;
 
+  @Field(() => Int, { nullable: true, description: "Width of the image generated from text first (GPU backend)." })
+  w!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  h!: number | null;
+
+  @Field(() => String, { nullable: true })
+  ar!: string | null;
+
   @Field(() => OutpaintFlags, { nullable: true })
   outpaint!: OutpaintFlags | null;
 }

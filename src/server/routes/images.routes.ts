@@ -1,12 +1,12 @@
-import busboy from "busboy";
 import { Router, type Request } from "express";
 import type { Logger } from "pino";
-import { AppError, described, InputError, NotFoundError } from "../../core/errors.js";
+import { described, InputError, NotFoundError } from "../../core/errors.js";
 import { contentType, formatOfExtension } from "../../core/image-format.js";
 import { imageUrl } from "../../core/image.js";
 import type { Services } from "../../services/services.js";
 import { baseUrlOf } from "../base-url.js";
 import { sendError } from "../http-errors.js";
+import { readMultipart, tooLarge } from "../multipart.js";
 
 /** POST /v1/images (raw bytes or multipart) and GET /images/:id[.ext]. */
 export function imageRoutes(services: Services, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
@@ -62,7 +62,12 @@ export function imageRoutes(services: Services, options: { maxUploadBytes: numbe
 /** The uploaded file: the body itself (image/* or application/octet-stream) or the first file of a multipart form. */
 async function readUpload(req: Request, maxBytes: number): Promise<Buffer> {
   const type = (req.headers["content-type"] ?? "").toLowerCase();
-  if (type.startsWith("multipart/form-data")) return readMultipartFile(req, maxBytes);
+  if (type.startsWith("multipart/form-data")) {
+    const { files } = await readMultipart(req, { maxFileBytes: maxBytes, maxFiles: 1 });
+    const file = Object.values(files)[0];
+    if (!file) throw new InputError("file", "one file part in the multipart form", described("no file"));
+    return file;
+  }
   if (type.startsWith("image/") || type.startsWith("application/octet-stream")) return readBody(req, maxBytes);
   throw new InputError(
     "Content-Type",
@@ -70,10 +75,6 @@ async function readUpload(req: Request, maxBytes: number): Promise<Buffer> {
     type || described("no Content-Type"),
     "UNSUPPORTED_MEDIA_TYPE",
   );
-}
-
-function tooLarge(maxBytes: number, received: string): AppError {
-  return new InputError("body", `an upload of at most ${maxBytes} bytes`, described(received), "PAYLOAD_TOO_LARGE");
 }
 
 async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
@@ -87,29 +88,4 @@ async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-function readMultipartFile(req: Request, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20 } });
-    } catch (error) {
-      reject(new InputError("body", "a multipart/form-data body with a boundary", described((error as Error).message)));
-      return;
-    }
-    let found = false;
-    parser.on("file", (_name, stream) => {
-      found = true;
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("limit", () => reject(tooLarge(maxBytes, `more than ${maxBytes} bytes`)));
-      stream.on("end", () => resolve(Buffer.concat(chunks)));
-    });
-    parser.on("error", (error: Error) => reject(new InputError("body", "a well-formed multipart/form-data body", described(error.message))));
-    parser.on("close", () => {
-      if (!found) reject(new InputError("file", "one file part in the multipart form", described("no file")));
-    });
-    req.pipe(parser);
-  });
 }

@@ -8,7 +8,10 @@ export interface ImageInputValue {
   base64?: string | null;
 }
 
-export type ImageSource = { kind: "id"; id: string } | { kind: "bytes"; bytes: Buffer; field: string };
+export type ImageSource =
+  | { kind: "id"; id: string }
+  | { kind: "url"; url: string; field: string }
+  | { kind: "bytes"; bytes: Buffer; field: string };
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DATA_URI = /^data:([a-z]+\/[a-z0-9.+-]+)?((?:;[a-z0-9-]+=[^;,]*)*);base64,(.*)$/is;
@@ -20,9 +23,7 @@ export function readImageInput(value: ImageInputValue, field: string, maxBytes: 
     throw new InputError(field, "exactly one of id, url, dataUri or base64", described(given.length === 0 ? "none of them" : given.join(" and ")));
   }
   if (value.id !== null && value.id !== undefined) return { kind: "id", id: value.id };
-  if (value.url !== null && value.url !== undefined) {
-    throw new InputError(`${field}.url`, "an uploaded image id, a data URI or base64 (URL inputs are not enabled on this server)", value.url);
-  }
+  if (value.url !== null && value.url !== undefined) return { kind: "url", url: value.url, field: `${field}.url` };
   if (value.dataUri !== null && value.dataUri !== undefined) {
     const match = DATA_URI.exec(value.dataUri);
     if (!match) throw new InputError(`${field}.dataUri`, "a data URI of the form data:image/<type>;base64,<data>", value.dataUri);

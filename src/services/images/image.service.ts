@@ -8,6 +8,7 @@ import type { Repositories } from "../../db/repositories.js";
 import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../images/codec.js";
 import { sha256Hex, type ImageStore } from "../../images/image-store.js";
 import { readImageInput, type ImageInputValue } from "./image-input.js";
+import type { UrlFetcher } from "./url-fetcher.js";
 
 /**
  * An image a request refers to, checked but not yet stored. Requests validate everything first,
@@ -28,6 +29,7 @@ export class ImageService {
   constructor(
     private readonly db: Database,
     private readonly store: ImageStore,
+    private readonly fetcher: UrlFetcher,
     private readonly maxBytes: number,
   ) {}
 
@@ -58,8 +60,9 @@ export class ImageService {
       if (!image) throw new InputError(`${field}.id`, "the id of an uploaded image", source.id);
       return { ...image, existing: image, bytes: null };
     }
-    const info = await inspectImage(source.bytes, source.field);
-    return { ...info, sha256: sha256Hex(source.bytes), existing: null, bytes: source.bytes };
+    const bytes = source.kind === "url" ? await this.fetcher.fetch(source.url, source.field) : source.bytes;
+    const info = await inspectImage(bytes, source.field);
+    return { ...info, sha256: sha256Hex(bytes), existing: null, bytes };
   }
 
   /** Writes a prepared image's file; call before the transaction that records it. */

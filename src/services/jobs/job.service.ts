@@ -78,6 +78,7 @@ export class JobService {
               text: fields.spec.prompt ?? "",
               negativePrompt: fields.spec.negativePrompt,
               callbackUrl: null,
+              callbackFormat: "STANDARD",
               params: {
                 cleanText: fields.spec.prompt ?? "",
                 numImages: fields.numImages,
@@ -86,6 +87,9 @@ export class JobService {
                 cfgScale: fields.spec.guidance,
                 denoisingStrength: fields.spec.strength,
                 scheduler: fields.spec.scheduler,
+                w: null,
+                h: null,
+                ar: null,
                 outpaint: null,
               },
             }

@@ -1,9 +1,10 @@
 import { randomInt } from "node:crypto";
 import { described, InputError } from "../../core/errors.js";
 import {
+  isSidePreset,
   placeByAnchor,
   placeByExtension,
-  presetCanvas,
+  presetPlacement,
   type Anchor,
   type Placement,
   type Preset,
@@ -29,7 +30,8 @@ export const LIMITS = {
   guidance: { min: 0, max: 100, default: 30 },
 } as const;
 
-export const SCHEDULERS = ["euler"] as const;
+/** FLUX.1 Fill samples with the flow-matching Euler scheduler; euler_a (Astria's default name) is taken as the same. */
+export const SCHEDULERS = ["euler", "euler_a"] as const;
 export const BLANK_PROMPT = "__BLANK__";
 
 export interface ExtendValue {
@@ -37,6 +39,11 @@ export interface ExtendValue {
   right?: number | null;
   bottom?: number | null;
   left?: number | null;
+}
+
+/** Runware's shape: an extension per side and the feather, in one object. */
+export interface RunwareOutpaintValue extends ExtendValue {
+  blur?: number | null;
 }
 
 export interface TargetValue {
@@ -51,6 +58,10 @@ export interface OutpaintRequest {
   extend?: ExtendValue | null;
   target?: TargetValue | null;
   preset?: Preset | null;
+  /** For EXTEND_* presets: the side grows to this many times the image's extent. */
+  presetFactor?: number | null;
+  /** Alias of extend (and blur) for clients written for Runware. */
+  outpaint?: RunwareOutpaintValue | null;
   blur?: number | null;
   prompt?: string | null;
   negativePrompt?: string | null;
@@ -69,7 +80,7 @@ export interface OutpaintRequest {
 export type SizeRule =
   | { kind: "extend"; top: number; right: number; bottom: number; left: number }
   | { kind: "target"; width: number; height: number; anchor: Anchor }
-  | { kind: "preset"; preset: Preset };
+  | { kind: "preset"; preset: Preset; factor: number };
 
 /** Everything of a request that does not depend on the image, with defaults applied. */
 export interface OutpaintFields {
@@ -87,7 +98,7 @@ export function validateOutpaintFields(request: OutpaintRequest): OutpaintFields
     callbackUrl: optionalHttpUrl(request.callbackUrl, "callbackUrl"),
     spec: {
       infill: oneOf(request.infill, "infill", INFILL_METHODS, "PATCHMATCH"),
-      blur: optionalInt(request.blur, "blur", 0, LIMITS.maxBlur, 0),
+      blur: validateBlur(request),
       seed: optionalInt(request.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed)),
       outputFormat: oneOf(request.outputFormat, "outputFormat", IMAGE_FORMATS, "PNG"),
       prompt: textGuidance(optionalText(request.prompt, "prompt", LIMITS.maxPromptLength)),
@@ -107,24 +118,42 @@ export function textGuidance(text: string | null): string | null {
   return trimmed === "" || trimmed === BLANK_PROMPT ? null : text;
 }
 
+const PRESET_FACTOR = { min: 1.05, max: 4, default: 1.5 };
+
+/** The feather, from `blur` or from the Runware alias's own `blur` (not both). */
+function validateBlur(request: OutpaintRequest): number {
+  const aliasBlur = request.outpaint?.blur;
+  if (aliasBlur !== null && aliasBlur !== undefined) {
+    if (request.blur !== null && request.blur !== undefined) {
+      throw new InputError("blur", "blur or outpaint.blur, not both", described("both"));
+    }
+    return int(aliasBlur, "outpaint.blur", 0, LIMITS.maxBlur);
+  }
+  return optionalInt(request.blur, "blur", 0, LIMITS.maxBlur, 0);
+}
+
 function validateSizeRule(request: OutpaintRequest): SizeRule {
-  const given = (["extend", "target", "preset"] as const).filter((key) => request[key] !== null && request[key] !== undefined);
+  const given = (["extend", "target", "preset", "outpaint"] as const).filter((key) => request[key] !== null && request[key] !== undefined);
   if (given.length !== 1) {
     throw new InputError(
       "input",
-      "exactly one of extend, target or preset",
+      "exactly one of extend, target, preset or outpaint",
       described(given.length === 0 ? "none of them" : given.join(" and ")),
     );
   }
+  if (request.presetFactor !== null && request.presetFactor !== undefined && !(request.preset && isSidePreset(request.preset))) {
+    throw new InputError("presetFactor", "no presetFactor except with an EXTEND_* preset", request.presetFactor);
+  }
   const side = LIMITS.maxCanvasSide;
-  if (request.extend) {
-    const e = request.extend;
+  const sides = request.extend ?? request.outpaint;
+  if (sides) {
+    const name = request.extend ? "extend" : "outpaint";
     return {
       kind: "extend",
-      top: optionalInt(e.top, "extend.top", 0, side, 0),
-      right: optionalInt(e.right, "extend.right", 0, side, 0),
-      bottom: optionalInt(e.bottom, "extend.bottom", 0, side, 0),
-      left: optionalInt(e.left, "extend.left", 0, side, 0),
+      top: optionalInt(sides.top, `${name}.top`, 0, side, 0),
+      right: optionalInt(sides.right, `${name}.right`, 0, side, 0),
+      bottom: optionalInt(sides.bottom, `${name}.bottom`, 0, side, 0),
+      left: optionalInt(sides.left, `${name}.left`, 0, side, 0),
     };
   }
   if (request.target) {
@@ -135,7 +164,11 @@ function validateSizeRule(request: OutpaintRequest): SizeRule {
       anchor: request.target.anchor ?? "CENTER",
     };
   }
-  return { kind: "preset", preset: request.preset! };
+  return {
+    kind: "preset",
+    preset: request.preset!,
+    factor: optionalNumber(request.presetFactor, "presetFactor", PRESET_FACTOR.min, PRESET_FACTOR.max, PRESET_FACTOR.default),
+  };
 }
 
 /** Field names errors use for a target size; prompts give their target as text flags. */
@@ -195,14 +228,15 @@ export function planPlacement(rule: SizeRule, original: Size, targetFields: Targ
       }
       return placeByAnchor(original, rule, rule.anchor);
     case "preset": {
-      const canvas = presetCanvas(original, rule.preset);
-      if (canvas.width === original.width && canvas.height === original.height) {
+      placement = presetPlacement(original, rule.preset, rule.factor);
+      const canvas = `${placement.canvasWidth}x${placement.canvasHeight}`;
+      if (placement.canvasWidth === original.width && placement.canvasHeight === original.height) {
         throw new InputError("preset", `a preset that enlarges a ${image} image`, described(rule.preset));
       }
-      if (canvas.width > side || canvas.height > side) {
-        throw new InputError("preset", `a preset whose canvas fits in ${side}x${side} for a ${image} image`, described(`${rule.preset} (${canvas.width}x${canvas.height})`));
+      if (placement.canvasWidth > side || placement.canvasHeight > side) {
+        throw new InputError("preset", `a preset whose canvas fits in ${side}x${side} for a ${image} image`, described(`${rule.preset} (${canvas})`));
       }
-      return placeByAnchor(original, canvas, "CENTER");
+      return placement;
     }
   }
 }

@@ -3,7 +3,7 @@ import { described, InputError, NotFoundError } from "../../core/errors.js";
 import { aggregateStatus, isTerminal, type JobRecord, type JobSpec } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
-import type { PromptParams, PromptRecord } from "../../core/prompt.js";
+import type { CallbackFormat, PromptParams, PromptRecord } from "../../core/prompt.js";
 import { parsePromptText } from "../../core/prompt-text.js";
 import type { Database } from "../../db/database.js";
 import type { AppEvents } from "../events/topics.js";
@@ -58,7 +58,12 @@ export class PromptService {
    * Parses the prompt text and fields and creates one outpaint job per image. On the CPU fill a
    * prompt must carry an input image and --outpaint flags: it outpaints only.
    */
-  async create(tuneId: string, request: PromptRequest, idempotencyKey?: string | null): Promise<PromptRecord> {
+  async create(
+    tuneId: string,
+    request: PromptRequest,
+    idempotencyKey?: string | null,
+    callbackFormat: CallbackFormat = "STANDARD",
+  ): Promise<PromptRecord> {
     const text = optionalText(request.text, "text", LIMITS.maxPromptLength) ?? "";
     const parsed = parsePromptText(text, "text");
     const negativePrompt = optionalText(request.negativePrompt, "negativePrompt", LIMITS.maxPromptLength);
@@ -67,8 +72,8 @@ export class PromptService {
     const steps = optionalInt(request.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default);
     const cfgScale = optionalNumber(request.cfgScale, "cfgScale", LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default);
     const scheduler = oneOf(request.scheduler, "scheduler", SCHEDULERS, "euler");
-    optionalInt(request.w, "w", 64, LIMITS.maxCanvasSide, 1024);
-    optionalInt(request.h, "h", 64, LIMITS.maxCanvasSide, 1024);
+    const w = request.w === null || request.w === undefined ? null : optionalInt(request.w, "w", 64, LIMITS.maxCanvasSide, 1024);
+    const h = request.h === null || request.h === undefined ? null : optionalInt(request.h, "h", 64, LIMITS.maxCanvasSide, 1024);
     if (request.ar !== null && request.ar !== undefined && !/^\d{1,2}:\d{1,2}$/.test(request.ar)) {
       throw new InputError("ar", "an aspect ratio such as 16:9", request.ar);
     }
@@ -112,6 +117,9 @@ export class PromptService {
       cfgScale,
       denoisingStrength,
       scheduler,
+      w,
+      h,
+      ar: request.ar ?? null,
       outpaint: { anchor: flags.anchor, width: placement.canvasWidth, height: placement.canvasHeight, prompt: flags.prompt },
     };
     const spec: Omit<JobSpec, "placement"> = {
@@ -133,7 +141,7 @@ export class PromptService {
       image,
       spec: { ...spec, placement },
       count: numImages,
-      prompt: { text, negativePrompt, callbackUrl, params },
+      prompt: { text, negativePrompt, callbackUrl, callbackFormat, params },
       callbackUrl: null,
       idempotency: key
         ? { key: `createPrompt:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }

@@ -51,3 +51,41 @@ export function promptJson(prompt: PromptRecord, jobs: JobRecord[], images: Read
     createdAt: prompt.createdAt.toISOString(),
   };
 }
+
+/** A prompt as Astria's API shows it, so clients written for Astria read it unchanged. */
+export function astriaPromptJson(prompt: PromptRecord, jobs: JobRecord[], images: ReadonlyMap<string, ImageRecord>, origin: string) {
+  const status = aggregateStatus(jobs.map((job) => job.status));
+  const started = jobs.flatMap((job) => (job.startedAt ? [job.startedAt.getTime()] : []));
+  const finished = jobs.flatMap((job) => (job.finishedAt ? [job.finishedAt.getTime()] : []));
+  const input = jobs[0] ? images.get(jobs[0].inputImageId) : undefined;
+  const results = jobs.flatMap((job) => {
+    const image = job.resultImageId ? images.get(job.resultImageId) : undefined;
+    return image ? [imageUrl(origin, image)] : [];
+  });
+  const { params } = prompt;
+  return {
+    id: prompt.id,
+    tune_id: prompt.tuneId,
+    text: prompt.text,
+    negative_prompt: prompt.negativePrompt ?? "",
+    num_images: params.numImages,
+    seed: params.seed,
+    steps: params.steps,
+    cfg_scale: params.cfgScale,
+    denoising_strength: params.denoisingStrength,
+    scheduler: params.scheduler,
+    w: params.w,
+    h: params.h,
+    ar: params.ar,
+    callback: prompt.callbackUrl,
+    input_image: input ? imageUrl(origin, input) : null,
+    mask_image: null,
+    status,
+    started_training_at: started.length > 0 ? new Date(Math.min(...started)).toISOString() : null,
+    trained_at: status === "SUCCEEDED" ? new Date(Math.max(...finished)).toISOString() : null,
+    created_at: prompt.createdAt.toISOString(),
+    updated_at: new Date(Math.max(prompt.createdAt.getTime(), ...started, ...finished)).toISOString(),
+    url: `${origin}/tunes/${prompt.tuneId}/prompts/${prompt.id}`,
+    images: results,
+  };
+}

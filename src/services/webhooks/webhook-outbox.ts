@@ -2,7 +2,7 @@ import { newId } from "../../core/ids.js";
 import type { ImageRecord } from "../../core/image.js";
 import { aggregateStatus, isTerminal, type JobRecord } from "../../core/job.js";
 import type { Repositories } from "../../db/repositories.js";
-import { jobJson, promptJson } from "./payloads.js";
+import { astriaPromptJson, jobJson, promptJson } from "./payloads.js";
 
 /**
  * Writes webhook events into the outbox inside the transaction that ends a job, so an event
@@ -48,10 +48,14 @@ export class WebhookOutbox {
       if (prompt?.callbackUrl && statuses.every(isTerminal)) {
         const images = await imagesOf(tx, jobs);
         const type = `prompt.${aggregateStatus(statuses).toLowerCase()}`;
-        await this.#enqueue(tx, prompt.callbackUrl, type, promptJson(prompt, jobs, images, this.#origin), now, {
-          jobId: null,
-          promptId: prompt.id,
-        });
+        const owner = { jobId: null, promptId: prompt.id };
+        if (prompt.callbackFormat === "ASTRIA") {
+          // Astria POSTs the prompt itself; the Standard Webhooks headers still come with it.
+          const body = JSON.stringify(astriaPromptJson(prompt, jobs, images, this.#origin));
+          await tx.webhooks.enqueue({ id: `msg_${newId()}`, ...owner, url: prompt.callbackUrl, eventType: type, body, createdAt: now });
+        } else {
+          await this.#enqueue(tx, prompt.callbackUrl, type, promptJson(prompt, jobs, images, this.#origin), now, owner);
+        }
         queued = true;
       }
     }
