@@ -21,19 +21,7 @@ export class ExtendInput {
 }
 
 @InputType({ description: "Runware's shape, accepted as an alias of extend plus blur: pixels per side and the feather." })
-export class RunwareOutpaintInput {
-  @Field(() => Int, { nullable: true })
-  top?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  right?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  bottom?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  left?: number | null;
-
+export class RunwareOutpaintInput extends ExtendInput {
   @Field(() => Int, { nullable: true, description: "Feather width, as blur." })
   blur?: number | null;
 }
