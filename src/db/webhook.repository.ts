@@ -43,6 +43,11 @@ export class WebhookRepository {
     await this.client.webhookDelivery.update({ where: { id }, data: outcome });
   }
 
+  /** Whether the prompt's own (completion) event has been queued already. */
+  async hasPromptEvent(promptId: string): Promise<boolean> {
+    return (await this.client.webhookDelivery.count({ where: { promptId, jobId: null } })) > 0;
+  }
+
   async listForJobs(jobIds: readonly string[]): Promise<WebhookDeliveryRecord[]> {
     const rows = await this.client.webhookDelivery.findMany({ where: { jobId: { in: [...jobIds] } }, orderBy: { id: "asc" } });
     return rows.map(toRecord);

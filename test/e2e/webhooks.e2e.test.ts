@@ -106,3 +106,42 @@ test("every event arrives despite failed deliveries and a receiver down across a
   );
   assert.deepEqual(promptState.data?.prompt.webhookDeliveries, [{ status: "DELIVERED" }]);
 });
+
+test("when a crash ends several of a prompt's jobs at once, the prompt's event is sent once", async () => {
+  const crashReceiver = new WebhookReceiver(() => 204);
+  await crashReceiver.start();
+  const crashing = await ServerProcess.start({ JOB_CONCURRENCY: "2", MAX_JOB_ATTEMPTS: "1", WEBHOOK_RETRY_BASE_MS: "200" });
+  try {
+    const imageId = (await uploadImage(crashing.url, readFileSync(photo("coffee.png")), "image/png")).id;
+    const tuneId = (await gqlData<{ tunes: { nodes: { id: string }[] } }>(crashing.graphqlUrl, "{ tunes { nodes { id } } }")).tunes.nodes[0]!.id;
+    const prompt = await gqlData<{ createPrompt: { id: string; jobs: { id: string }[] } }>(
+      crashing.graphqlUrl,
+      `mutation($tuneId: ID!, $input: PromptInput!) { createPrompt(tuneId: $tuneId, input: $input) { id jobs { id } } }`,
+      {
+        tuneId,
+        input: { text: "--outpaint center --outpaint_width 3600 --outpaint_height 2600", inputImage: { id: imageId }, numImages: 2, callbackUrl: crashReceiver.url },
+      },
+    );
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const running = await gqlData<{ jobs: { totalCount: number } }>(crashing.graphqlUrl, "{ jobs(status: RUNNING) { totalCount } }");
+      if (running.jobs.totalCount === 2) break;
+      assert.ok(Date.now() < deadline, "both jobs never ran at once");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await crashing.kill();
+    await crashing.restart(); // recovery: both runs were the last allowed, so both jobs fail
+
+    for (const job of prompt.createPrompt.jobs) assert.equal((await waitForEnd(crashing.graphqlUrl, job.id)).status, "FAILED");
+    for (const deadline = Date.now() + 15_000; crashReceiver.received.length === 0; ) {
+      assert.ok(Date.now() < deadline, "no prompt event");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a duplicate, were there one
+    const ids = new Set(crashReceiver.received.map((request) => request.headers["webhook-id"]));
+    assert.equal(ids.size, 1, "one prompt event");
+    assert.equal((JSON.parse(crashReceiver.received[0]!.body) as { type: string }).type, "prompt.failed");
+  } finally {
+    await crashReceiver.stop();
+    await crashing.dispose();
+  }
+});

@@ -45,7 +45,8 @@ export class WebhookOutbox {
       const prompt = await tx.prompts.find(job.promptId);
       const jobs = prompt?.callbackUrl ? await tx.jobs.listByPrompt([job.promptId]) : [];
       const statuses = jobs.map((sibling) => sibling.status);
-      if (prompt?.callbackUrl && statuses.every(isTerminal)) {
+      // Several of a prompt's jobs can end in one transaction (crash recovery); its event goes out once.
+      if (prompt?.callbackUrl && statuses.every(isTerminal) && !(await tx.webhooks.hasPromptEvent(prompt.id))) {
         const images = await imagesOf(tx, jobs);
         const type = `prompt.${aggregateStatus(statuses).toLowerCase()}`;
         const owner = { jobId: null, promptId: prompt.id };
