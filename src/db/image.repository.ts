@@ -1,4 +1,5 @@
 import type { ImageRecord } from "../core/image.js";
+import type { JobRecord } from "../core/job.js";
 import type { ImageFormat } from "../core/image-format.js";
 import type { Image } from "./generated/client.js";
 import type { Client } from "./repositories.js";
@@ -18,6 +19,12 @@ export class ImageRepository {
   async findMany(ids: readonly string[]): Promise<ImageRecord[]> {
     const rows = await this.client.image.findMany({ where: { id: { in: [...ids] } } });
     return rows.map(toRecord);
+  }
+
+  /** The input and result images of `jobs`, by id. */
+  async forJobs(jobs: readonly JobRecord[]): Promise<Map<string, ImageRecord>> {
+    const ids = jobs.flatMap((job) => [job.inputImageId, ...(job.resultImageId ? [job.resultImageId] : [])]);
+    return new Map((await this.findMany(ids)).map((image) => [image.id, image]));
   }
 
   /** The image with these bytes: the existing row when the content is already stored, else `image`. */

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Settings } from "../config/settings.js";
 import { buildAppSchema } from "../graphql/schema.js";
 import { startServices, type Services } from "../services/services.js";
+import { inlineBodyLimit } from "./body-limit.js";
 import { notFound, requestErrors } from "./fallback-handlers.js";
 import { startGraphQLEndpoint } from "./graphql-endpoint.js";
 import { astriaRoutes } from "./routes/astria.routes.js";
@@ -36,13 +37,11 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     logger,
   );
 
-  // Inline base64 images travel inside GraphQL bodies: allow them plus room for the rest.
-  const jsonLimit = Math.ceil(settings.maxUploadBytes * 1.4) + 1024 * 1024;
   app.use(healthRoutes(services));
   app.use(imageRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(astriaRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));
-  app.use(GRAPHQL_PATH, express.json({ limit: jsonLimit }), graphql.handler);
+  app.use(GRAPHQL_PATH, express.json({ limit: inlineBodyLimit(settings.maxUploadBytes) }), graphql.handler);
   app.use(notFound);
   app.use(requestErrors(GRAPHQL_PATH, logger));
 

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { described, InputError, NotFoundError } from "../../core/errors.js";
 import type { Services } from "../../services/services.js";
 import { baseUrlOf } from "../base-url.js";
+import { inlineBodyLimit } from "../body-limit.js";
 import { sendError } from "../http-errors.js";
 import { readMultipart } from "../multipart.js";
 
@@ -14,8 +15,9 @@ const PROMPT_FIELD = /^prompt\[(\w+)\]$/;
  */
 export function astriaRoutes(services: Services, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
   const router = Router();
-  const urlencoded = express.urlencoded({ extended: false, limit: Math.ceil(options.maxUploadBytes * 1.4) + 1024 * 1024 });
-  const json = express.json({ limit: Math.ceil(options.maxUploadBytes * 1.4) + 1024 * 1024 });
+  const limit = inlineBodyLimit(options.maxUploadBytes);
+  const urlencoded = express.urlencoded({ extended: false, limit });
+  const json = express.json({ limit });
 
   router.post("/tunes/:tuneId/prompts", urlencoded, json, async (req, res) => {
     try {

@@ -1,5 +1,4 @@
 import { described, InputError } from "../../core/errors.js";
-import type { ImageRecord } from "../../core/image.js";
 import type { Database } from "../../db/database.js";
 import type { PromptRequest, PromptService } from "../prompts/prompt.service.js";
 import { astriaPromptJson } from "../webhooks/payloads.js";
@@ -71,9 +70,7 @@ export class AstriaService {
     const prompt = await this.db.prompts.find(promptId);
     if (!prompt || prompt.tuneId !== tuneId) return null;
     const jobs = await this.db.jobs.listByPrompt([prompt.id]);
-    const ids = jobs.flatMap((job) => [job.inputImageId, ...(job.resultImageId ? [job.resultImageId] : [])]);
-    const images = new Map<string, ImageRecord>((await this.db.images.findMany(ids)).map((image) => [image.id, image]));
-    return astriaPromptJson(prompt, jobs, images, origin);
+    return astriaPromptJson(prompt, jobs, await this.db.images.forJobs(jobs), origin);
   }
 
   #read(fields: Record<string, string>, files: Record<string, Buffer>): PromptRequest {

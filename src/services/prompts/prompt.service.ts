@@ -13,7 +13,7 @@ import type { ImageService } from "../images/image.service.js";
 import type { JobService } from "../jobs/job.service.js";
 import { checkSpecAgainstImage, LIMITS, SCHEDULERS, planPlacement, textGuidance } from "../jobs/outpaint-request.js";
 import type { TuneService } from "../tunes/tune.service.js";
-import { oneOf, optionalHttpUrl, optionalInt, optionalNumber, optionalText } from "../validate.js";
+import { int, oneOf, optionalHttpUrl, optionalInt, optionalNumber, optionalText } from "../validate.js";
 import { LiveFeed } from "../events/live-feed.js";
 
 export interface PromptRequest {
@@ -72,8 +72,8 @@ export class PromptService {
     const steps = optionalInt(request.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default);
     const cfgScale = optionalNumber(request.cfgScale, "cfgScale", LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default);
     const scheduler = oneOf(request.scheduler, "scheduler", SCHEDULERS, "euler");
-    const w = request.w === null || request.w === undefined ? null : optionalInt(request.w, "w", 64, LIMITS.maxCanvasSide, 1024);
-    const h = request.h === null || request.h === undefined ? null : optionalInt(request.h, "h", 64, LIMITS.maxCanvasSide, 1024);
+    const w = request.w === null || request.w === undefined ? null : int(request.w, "w", 64, LIMITS.maxCanvasSide);
+    const h = request.h === null || request.h === undefined ? null : int(request.h, "h", 64, LIMITS.maxCanvasSide);
     if (request.ar !== null && request.ar !== undefined && !/^\d{1,2}:\d{1,2}$/.test(request.ar)) {
       throw new InputError("ar", "an aspect ratio such as 16:9", request.ar);
     }

@@ -1,5 +1,4 @@
 import { newId } from "../../core/ids.js";
-import type { ImageRecord } from "../../core/image.js";
 import { aggregateStatus, isTerminal, type JobRecord } from "../../core/job.js";
 import type { Repositories } from "../../db/repositories.js";
 import { astriaPromptJson, jobJson, promptJson } from "./payloads.js";
@@ -34,8 +33,9 @@ export class WebhookOutbox {
     let queued = false;
     const now = new Date();
     if (job.callbackUrl) {
-      const images = await imagesOf(tx, [job]);
-      await this.#enqueue(tx, job.callbackUrl, `job.${job.status.toLowerCase()}`, jobJson(job, images, this.#origin), now, {
+      const images = await tx.images.forJobs([job]);
+      const type = `job.${job.status.toLowerCase()}`;
+      await this.#enqueue(tx, job.callbackUrl, type, envelope(type, now, jobJson(job, images, this.#origin)), now, {
         jobId: job.id,
         promptId: job.promptId,
       });
@@ -47,16 +47,14 @@ export class WebhookOutbox {
       const statuses = jobs.map((sibling) => sibling.status);
       // Several of a prompt's jobs can end in one transaction (crash recovery); its event goes out once.
       if (prompt?.callbackUrl && statuses.every(isTerminal) && !(await tx.webhooks.hasPromptEvent(prompt.id))) {
-        const images = await imagesOf(tx, jobs);
+        const images = await tx.images.forJobs(jobs);
         const type = `prompt.${aggregateStatus(statuses).toLowerCase()}`;
-        const owner = { jobId: null, promptId: prompt.id };
-        if (prompt.callbackFormat === "ASTRIA") {
-          // Astria POSTs the prompt itself; the Standard Webhooks headers still come with it.
-          const body = JSON.stringify(astriaPromptJson(prompt, jobs, images, this.#origin));
-          await tx.webhooks.enqueue({ id: `msg_${newId()}`, ...owner, url: prompt.callbackUrl, eventType: type, body, createdAt: now });
-        } else {
-          await this.#enqueue(tx, prompt.callbackUrl, type, promptJson(prompt, jobs, images, this.#origin), now, owner);
-        }
+        // Astria POSTs the prompt itself; the Standard Webhooks headers still come with it.
+        const body =
+          prompt.callbackFormat === "ASTRIA"
+            ? JSON.stringify(astriaPromptJson(prompt, jobs, images, this.#origin))
+            : envelope(type, now, promptJson(prompt, jobs, images, this.#origin));
+        await this.#enqueue(tx, prompt.callbackUrl, type, body, now, { jobId: null, promptId: prompt.id });
         queued = true;
       }
     }
@@ -67,16 +65,15 @@ export class WebhookOutbox {
     tx: Repositories,
     url: string,
     type: string,
-    data: unknown,
+    body: string,
     now: Date,
     owner: { jobId: string | null; promptId: string | null },
   ): Promise<void> {
-    const body = JSON.stringify({ type, timestamp: now.toISOString(), data });
     await tx.webhooks.enqueue({ id: `msg_${newId()}`, ...owner, url, eventType: type, body, createdAt: now });
   }
 }
 
-async function imagesOf(tx: Repositories, jobs: JobRecord[]): Promise<Map<string, ImageRecord>> {
-  const ids = jobs.flatMap((job) => [job.inputImageId, ...(job.resultImageId ? [job.resultImageId] : [])]);
-  return new Map((await tx.images.findMany(ids)).map((image) => [image.id, image]));
+/** The Standard Webhooks event body: { type, timestamp, data }. */
+function envelope(type: string, now: Date, data: unknown): string {
+  return JSON.stringify({ type, timestamp: now.toISOString(), data });
 }
