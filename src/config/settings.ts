@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { parseEnv } from "node:util";
+import type { Backend } from "../core/tune.js";
+import { MIN_EXTEND_PER_PASS } from "../core/pass-plan.js";
 
 // Every setting the server reads, with its default. Values come from the environment; a `.env`
 // file in the working directory adds variables the environment does not already set.
@@ -38,6 +40,8 @@ export interface Settings {
   urlFetchTimeoutMs: number;
   /** Hosts or CIDR ranges image URLs may point to although they are not public. */
   urlFetchAllow: string[];
+  /** The most one outpaint pass may add to any side, per backend; larger extensions run in passes. 0: no limit. */
+  maxExtendPerPass: Record<Backend, number>;
 }
 
 export class SettingsError extends Error {
@@ -97,6 +101,14 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
   if (webhookSecret !== undefined && !/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(webhookSecret)) {
     problems.push("Expected a Standard Webhooks secret (whsec_ followed by base64 of at least 16 bytes) for WEBHOOK_SECRET but received another value");
   }
+  const passLimit = (name: string, fallback: number): number => {
+    const value = int(name, fallback, 0, 8192);
+    if (value !== 0 && value < MIN_EXTEND_PER_PASS) {
+      problems.push(`Expected 0 (no limit) or an integer between ${MIN_EXTEND_PER_PASS} and 8192 for ${name} but received ${JSON.stringify(env[name])}`);
+      return fallback;
+    }
+    return value;
+  };
   const duration = (name: string, fallback: string): number => {
     const raw = text(name, fallback);
     const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw);
@@ -129,6 +141,10 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
     retentionMs: duration("RETENTION", "30d"),
     urlFetchTimeoutMs: int("URL_FETCH_TIMEOUT_MS", 15_000, 100, 300_000),
     urlFetchAllow: (env.URL_FETCH_ALLOW ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
+    maxExtendPerPass: {
+      FLUX_FILL_TRT: passLimit("MAX_EXTEND_PER_PASS", 512),
+      CPU_FILL: passLimit("CPU_MAX_EXTEND_PER_PASS", 0),
+    },
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

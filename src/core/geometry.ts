@@ -72,6 +72,16 @@ export function placeByExtension(original: Size, extension: Extension): Placemen
   };
 }
 
+/** How much each side of the canvas adds to the original: the inverse of placeByExtension. */
+export function extensionOf(placement: Placement): Extension {
+  return {
+    top: placement.y,
+    right: placement.canvasWidth - placement.x - placement.width,
+    bottom: placement.canvasHeight - placement.y - placement.height,
+    left: placement.x,
+  };
+}
+
 /** Free space split by the anchor: the original hugs the named side, or is centred (left/top gets the smaller half). */
 export function placeByAnchor(original: Size, canvas: Size, anchor: Anchor): Placement {
   const freeX = canvas.width - original.width;

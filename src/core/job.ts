@@ -17,6 +17,12 @@ export type InfillMethod = (typeof INFILL_METHODS)[number];
 /** The validated, normalised work order of one job: everything the runner needs besides the input image. */
 export interface JobSpec {
   placement: Placement;
+  /**
+   * How the job gets there, in order: each pass places the previous pass's result (the
+   * original, first) on a larger canvas. One pass unless the backend limits how far one pass
+   * may extend; the last pass's canvas is the placement's.
+   */
+  passes: Placement[];
   infill: InfillMethod;
   /** Feather width at the seams, in pixels. */
   blur: number;
@@ -31,6 +37,9 @@ export interface JobSpec {
   strength: number;
 }
 
+/** A job's options besides where the original goes: what a request sets before the image is known. */
+export type JobOptions = Omit<JobSpec, "placement" | "passes">;
+
 export interface JobError {
   code: string;
   message: string;
@@ -43,6 +52,8 @@ export interface JobRecord {
   tuneId: string;
   status: JobStatus;
   stage: JobStage | null;
+  /** The pass running, 1 to spec.passes.length; 0 when not running. */
+  pass: number;
   step: number;
   totalSteps: number;
   percent: number;

@@ -12,11 +12,13 @@ export type NewJob = Pick<
 /** Progress of a running attempt; written only while that attempt still owns the job. */
 export interface ProgressUpdate {
   stage: JobStage;
+  pass: number;
   step: number;
   totalSteps: number;
   percent: number;
   etaSeconds: number | null;
   revision: number;
+  previewImageId: string | null;
 }
 
 export interface FinalUpdate {
@@ -29,6 +31,9 @@ export interface FinalUpdate {
   step?: number;
   percent?: number;
 }
+
+/** The progress fields of a job waiting for its next run. */
+const NOT_STARTED = { stage: null, pass: 0, step: 0, totalSteps: 0, percent: 0, etaSeconds: null, previewImageId: null };
 
 export interface RecoveryReport {
   requeued: string[];
@@ -43,6 +48,7 @@ function toRecord(row: OutpaintJob): JobRecord {
     tuneId: row.tuneId,
     status: row.status as JobStatus,
     stage: row.stage as JobStage | null,
+    pass: row.pass,
     step: row.step,
     totalSteps: row.totalSteps,
     percent: row.percent,
@@ -54,7 +60,7 @@ function toRecord(row: OutpaintJob): JobRecord {
     inputImageId: row.inputImageId,
     resultImageId: row.resultImageId,
     previewImageId: row.previewImageId,
-    spec: JSON.parse(row.spec) as JobSpec,
+    spec: parseSpec(row.spec),
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "", field: row.errorField } : null,
     cancelRequested: row.cancelRequested,
     callbackUrl: row.callbackUrl,
@@ -126,6 +132,7 @@ export class JobRepository {
           attempts: { increment: 1 },
           revision: { increment: 1 },
           stage: "PREPARING",
+          pass: 1,
           step: 0,
           totalSteps: 0,
           percent: 0,
@@ -175,11 +182,7 @@ export class JobRepository {
         status: "QUEUED",
         attempts: { decrement: 1 },
         revision: { increment: 1 },
-        stage: null,
-        step: 0,
-        totalSteps: 0,
-        percent: 0,
-        etaSeconds: null,
+        ...NOT_STARTED,
         updatedAt: now,
       },
     });
@@ -233,7 +236,7 @@ export class JobRepository {
                 errorMessage: `The job was interrupted ${job.attempts} times (limit ${maxAttempts}) and was not retried again`,
               },
             }
-          : { list: report.requeued, data: { status: "QUEUED", stage: null, step: 0, totalSteps: 0, percent: 0 } };
+          : { list: report.requeued, data: { status: "QUEUED", ...NOT_STARTED } };
       await this.client.outpaintJob.update({
         where: { id: job.id },
         data: { ...outcome.data, revision: { increment: 1 }, etaSeconds: null, updatedAt: now },
@@ -249,4 +252,10 @@ export class JobRepository {
     for (const group of groups) counts[group.status as JobStatus] = group._count._all;
     return counts;
   }
+}
+
+/** Jobs written before multi-stage outpainting have no passes: they ran in one. */
+function parseSpec(json: string): JobSpec {
+  const spec = JSON.parse(json) as Omit<JobSpec, "passes"> & { passes?: JobSpec["passes"] };
+  return { ...spec, passes: spec.passes ?? [spec.placement] };
 }

@@ -80,7 +80,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     { concurrency: settings.jobConcurrency, maxAttempts: settings.maxJobAttempts },
     logger,
   );
-  const jobs = new JobService(db, tunes, images, events, queue, outbox);
+  const jobs = new JobService(db, tunes, images, events, queue, outbox, settings.maxExtendPerPass);
   const prompts = new PromptService(db, tunes, images, jobs, events);
   const webhooks = new WebhookService(db);
   const maintenance = new Maintenance(db, store, { retentionMs: settings.retentionMs, intervalMs: MAINTENANCE_INTERVAL_MS }, logger);

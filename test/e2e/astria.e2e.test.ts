@@ -15,6 +15,7 @@ import { WebhookReceiver } from "../helpers/webhook-receiver.js";
 const run = promisify(execFile);
 
 interface AstriaPrompt {
+  tune_id: string;
   id: string;
   text: string;
   images: string[];
@@ -54,8 +55,9 @@ describe("Astria's prompt API, driven with curl as in Astria's outpainting docs"
   });
 
   test("outpaint only: the documented curl call, then polling the prompt until its images are ready", async () => {
+    // Astria's examples hard-code 1504944 (its gallery's Flux1.dev): here it names the default base tune.
     const created = await curl([
-      "-X", "POST", "-H", "Authorization: Bearer test-key", `${server.url}/tunes/${tuneId}/prompts`,
+      "-X", "POST", "-H", "Authorization: Bearer test-key", `${server.url}/tunes/1504944/prompts`,
       "-F", "prompt[text]=--outpaint top-center --outpaint_width 864 --outpaint_height 1296",
       "-F", "prompt[denoising_strength]=0",
       "-F", `prompt[input_image_url]=${photosUrl}`,
@@ -70,9 +72,10 @@ describe("Astria's prompt API, driven with curl as in Astria's outpainting docs"
     while (current.images.length === 0) {
       assert.ok(Date.now() < deadline, "the prompt never got its images");
       await new Promise((resolve) => setTimeout(resolve, 200));
-      current = (await curl(["-H", "Authorization: Bearer test-key", `${server.url}/tunes/${tuneId}/prompts/${prompt.id}`])).body as AstriaPrompt;
+      current = (await curl(["-H", "Authorization: Bearer test-key", `${server.url}/tunes/1504944/prompts/${prompt.id}`])).body as AstriaPrompt;
     }
     assert.ok(current.trained_at);
+    assert.equal(current.tune_id, tuneId);
     const result = await decode((await download(current.images[0]!)).bytes);
     assert.deepEqual([result.width, result.height], [864, 1296]);
     // top-center: centred horizontally, at the top; the original is untouched.

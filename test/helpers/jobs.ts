@@ -2,7 +2,9 @@ import { gqlData } from "./graphql-client.js";
 
 export const JOB_FIELDS = `
   id status stage attempts width height
-  progress { step totalSteps percent etaSeconds }
+  progress { pass passCount step totalSteps percent etaSeconds }
+  passes { number width height top right bottom left }
+  preview { id url width height }
   placement { x y width height }
   result { id url width height format bytes }
   error { code message field }
@@ -15,7 +17,9 @@ export interface JobView {
   attempts: number;
   width: number;
   height: number;
-  progress: { step: number; totalSteps: number; percent: number; etaSeconds: number | null };
+  progress: { pass: number; passCount: number; step: number; totalSteps: number; percent: number; etaSeconds: number | null };
+  passes: { number: number; width: number; height: number; top: number; right: number; bottom: number; left: number }[];
+  preview: { id: string; url: string; width: number; height: number } | null;
   placement: { x: number; y: number; width: number; height: number };
   result: { id: string; url: string; width: number; height: number; format: string; bytes: number } | null;
   error: { code: string; message: string; field: string | null } | null;

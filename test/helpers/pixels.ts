@@ -26,3 +26,14 @@ export function regionDifferences(canvas: Pixels, original: Pixels, x: number, y
   }
   return differences;
 }
+
+/** The `width x height` region of `image` at (x, y), as its own image. */
+export function crop(image: Pixels, x: number, y: number, width: number, height: number): Pixels {
+  const rowBytes = width * image.channels;
+  const data = Buffer.alloc(rowBytes * height);
+  for (let row = 0; row < height; row++) {
+    const start = ((y + row) * image.width + x) * image.channels;
+    image.data.copy(data, row * rowBytes, start, start + rowBytes);
+  }
+  return { data, width, height, channels: image.channels };
+}

@@ -47,7 +47,12 @@ test("settings: defaults, and every bad value reported at once", () => {
   assert.equal(settings.databaseUrl, "file:/srv/outpaint/data/outpaint.db");
   assert.equal(loadSettings({ DATABASE_URL: "file:./x.db" }, "/srv").databaseUrl, "file:/srv/x.db");
   assert.throws(
-    () => loadSettings({ PORT: "70000", LOG_LEVEL: "loud", DATABASE_URL: "mysql://x" }, "/srv"),
-    (error: unknown) => error instanceof SettingsError && error.problems.length === 3 && /PORT but received "70000"/.test(error.message),
+    () => loadSettings({ PORT: "70000", LOG_LEVEL: "loud", DATABASE_URL: "mysql://x", MAX_EXTEND_PER_PASS: "64" }, "/srv"),
+    (error: unknown) =>
+      error instanceof SettingsError &&
+      error.problems.length === 4 &&
+      /PORT but received "70000"/.test(error.message) &&
+      /Expected 0 \(no limit\) or an integer between 128 and 8192 for MAX_EXTEND_PER_PASS but received "64"/.test(error.message),
   );
+  assert.deepEqual(settings.maxExtendPerPass, { FLUX_FILL_TRT: 512, CPU_FILL: 0 });
 });

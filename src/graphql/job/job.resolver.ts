@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { extensionOf } from "../../core/geometry.js";
 import type { ImageFormat } from "../../core/image-format.js";
 import type { ImageRecord } from "../../core/image.js";
 import type { InfillMethod, JobRecord, JobStatus } from "../../core/job.js";
@@ -13,7 +14,7 @@ import { Tune } from "../tune/tune.type.js";
 import { WebhookDelivery } from "../webhook/webhook.type.js";
 import type { WebhookDeliveryRecord } from "../../core/webhook.js";
 import { OutpaintInput } from "./job.input.js";
-import { JobError, JobProgress, OutpaintJob, OutpaintJobConnection, Placement } from "./job.type.js";
+import { JobError, JobProgress, OutpaintJob, OutpaintJobConnection, OutpaintPass, Placement } from "./job.type.js";
 
 @Resolver(() => OutpaintJob)
 export class JobResolver {
@@ -64,7 +65,24 @@ export class JobResolver {
 
   @FieldResolver(() => JobProgress)
   progress(@Root() job: JobRecord): JobProgress {
-    return { step: job.step, totalSteps: job.totalSteps, percent: job.percent, etaSeconds: job.etaSeconds };
+    return {
+      pass: job.pass,
+      passCount: job.spec.passes.length,
+      step: job.step,
+      totalSteps: job.totalSteps,
+      percent: job.percent,
+      etaSeconds: job.etaSeconds,
+    };
+  }
+
+  @FieldResolver(() => [OutpaintPass], { description: "The plan: one pass, or several when the extension is beyond the backend's per-pass limit." })
+  passes(@Root() job: JobRecord): OutpaintPass[] {
+    return job.spec.passes.map((pass, index) => ({
+      number: index + 1,
+      width: pass.canvasWidth,
+      height: pass.canvasHeight,
+      ...extensionOf(pass),
+    }));
   }
 
   @FieldResolver(() => JobError, { nullable: true })

@@ -5,10 +5,16 @@ import { JobStatusEnum } from "../common/enums.js";
 
 @ObjectType()
 export class JobProgress {
-  @Field(() => Int)
+  @Field(() => Int, { description: "The pass running, 1 to passCount; 0 when the job is not running." })
+  pass!: number;
+
+  @Field(() => Int, { description: "Passes of a multi-stage outpaint (see OutpaintJob.passes); 1 for most jobs." })
+  passCount!: number;
+
+  @Field(() => Int, { description: "Steps done, over all passes." })
   step!: number;
 
-  @Field(() => Int, { description: "0 until the run knows how many steps it has." })
+  @Field(() => Int, { description: "0 until the run knows how many steps it has; an estimate until the last pass starts." })
   totalSteps!: number;
 
   @Field(() => Float, { description: "0 to 100." })
@@ -43,6 +49,33 @@ export class Placement {
 
   @Field(() => Int)
   height!: number;
+}
+
+@ObjectType({
+  description:
+    "One pass of an outpaint: the previous pass's result (the input, first) grows by these pixels per side. Extensions beyond the backend's per-pass limit run in several passes.",
+})
+export class OutpaintPass {
+  @Field(() => Int, { description: "1-based." })
+  number!: number;
+
+  @Field(() => Int, { description: "Canvas width after this pass." })
+  width!: number;
+
+  @Field(() => Int, { description: "Canvas height after this pass." })
+  height!: number;
+
+  @Field(() => Int)
+  top!: number;
+
+  @Field(() => Int)
+  right!: number;
+
+  @Field(() => Int)
+  bottom!: number;
+
+  @Field(() => Int)
+  left!: number;
 }
 
 @ObjectType({ description: "Queued work that produces one outpainted image." })

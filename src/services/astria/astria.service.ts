@@ -47,6 +47,12 @@ const ERROR_FIELDS: Record<string, string> = {
   "text (--outpaint_width/--outpaint_height)": "prompt[text] (--outpaint_width/--outpaint_height)",
 };
 
+/**
+ * Astria gallery base tunes that Astria's examples hard-code (1504944 is Flux1.dev). On this
+ * server they name the default base tune, so those examples run with only the base URL changed.
+ */
+const GALLERY_BASE_TUNES = new Set(["1504944"]);
+
 export type AstriaPrompt = ReturnType<typeof astriaPromptJson>;
 
 export class AstriaService {
@@ -59,7 +65,7 @@ export class AstriaService {
   async createPrompt(tuneId: string, fields: Record<string, string>, files: Record<string, Buffer>, origin: string): Promise<AstriaPrompt> {
     const request = this.#read(fields, files);
     try {
-      const prompt = await this.prompts.create(tuneId, request, null, "ASTRIA");
+      const prompt = await this.prompts.create(await this.#ourTuneId(tuneId), request, null, "ASTRIA");
       return (await this.getPrompt(prompt.tuneId, prompt.id, origin))!;
     } catch (error) {
       throw error instanceof InputError ? renamed(error, request) : error;
@@ -68,9 +74,14 @@ export class AstriaService {
 
   async getPrompt(tuneId: string, promptId: string, origin: string): Promise<AstriaPrompt | null> {
     const prompt = await this.db.prompts.find(promptId);
-    if (!prompt || prompt.tuneId !== tuneId) return null;
+    if (!prompt || prompt.tuneId !== (await this.#ourTuneId(tuneId))) return null;
     const jobs = await this.db.jobs.listByPrompt([prompt.id]);
     return astriaPromptJson(prompt, jobs, await this.db.images.forJobs(jobs), origin);
+  }
+
+  async #ourTuneId(tuneId: string): Promise<string> {
+    if (!GALLERY_BASE_TUNES.has(tuneId)) return tuneId;
+    return (await this.db.tunes.findDefault())?.id ?? tuneId;
   }
 
   #read(fields: Record<string, string>, files: Record<string, Buffer>): PromptRequest {

@@ -3,6 +3,7 @@ import type { JobRecord } from "../../core/job.js";
 import type { Database } from "../../db/database.js";
 import { NativeError, type FillEngine } from "../../native/fill-engine.js";
 import type { AppEvents } from "../events/topics.js";
+import type { RawImage } from "../../images/codec.js";
 import type { ImageService } from "../images/image.service.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import { ProgressTracker } from "./progress-tracker.js";
@@ -11,10 +12,11 @@ import { ProgressTracker } from "./progress-tracker.js";
 export type AbortReason = "cancel" | "shutdown";
 
 /**
- * Runs one claimed attempt of a job on the CPU fill: decode the input, place, infill and paste
- * back in the native engine, encode and store the result, and end the job exactly once.
+ * Runs one claimed attempt of a job on the CPU fill: decode the input, then for each pass place,
+ * infill and paste back in the native engine, encode and store the result, and end the job
+ * exactly once.
  *
- * Steps: PREPARING is step 0; the engine's steps follow; storing the result is the last step.
+ * Steps: PREPARING is step 0; the engine's steps of every pass follow; storing the result is the last step.
  */
 export class JobRunner {
   constructor(
@@ -35,29 +37,61 @@ export class JobRunner {
       const input = await this.db.images.find(job.inputImageId);
       if (!input) throw new NativeError("INPUT_MISSING", `The input image ${job.inputImageId} is no longer stored`);
       const original = await this.images.decode(input);
-      const { spec } = job;
-      let engineSteps = 0;
-      const result = await this.engine.outpaint(
-        { original, placement: spec.placement, infill: spec.infill, feather: spec.blur, seed: spec.seed },
-        {
-          signal,
-          onProgress: ({ stage, step, totalSteps }) => {
-            engineSteps = totalSteps;
-            tracker.update({ stage, step, totalSteps: totalSteps + 1 });
-          },
-        },
-      );
-      if (result.channels !== 3 && result.channels !== 4) throw new Error(`Engine returned ${result.channels} channels`);
-      const image = await this.images.saveRaw({ ...result, channels: result.channels }, spec.outputFormat);
-      const total = engineSteps + 1;
+      const result = await this.#runPasses(job, original, tracker, signal, log);
+      const image = await this.images.saveRaw(result.image, job.spec.outputFormat);
+      const total = result.steps + 1;
       if (await tracker.finish({ status: "SUCCEEDED", resultImageId: image.id, step: total, percent: 100 })) {
-        log.info({ resultImageId: image.id }, "job succeeded");
+        log.info({ resultImageId: image.id, passes: job.spec.passes.length }, "job succeeded");
       } else {
         log.warn("job finished but this attempt no longer owned it; result discarded");
       }
     } catch (error) {
       await this.#fail(tracker, error, signal, log);
     }
+  }
+
+  /**
+   * Runs the spec's passes, each outpainting the previous one's result. A finished pass that is
+   * not the last becomes the job's preview, encoded while the next pass runs.
+   */
+  async #runPasses(
+    job: JobRecord,
+    original: RawImage,
+    tracker: ProgressTracker,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<{ image: RawImage; steps: number }> {
+    const { spec } = job;
+    let canvas = original;
+    let stepsDone = 0;
+    let previewing: Promise<void> = Promise.resolve();
+    for (const [index, placement] of spec.passes.entries()) {
+      const passesLeft = spec.passes.length - index;
+      let passSteps = 0;
+      const filled = await this.engine.outpaint(
+        { original: canvas, placement, infill: spec.infill, feather: spec.blur, seed: spec.seed },
+        {
+          signal,
+          onProgress: ({ stage, step, totalSteps }) => {
+            passSteps = totalSteps;
+            // Until they run, later passes are counted as long as this one; the last step stores the result.
+            tracker.update({ stage, pass: index + 1, step: stepsDone + step, totalSteps: stepsDone + totalSteps * passesLeft + 1 });
+          },
+        },
+      );
+      if (filled.channels !== 3 && filled.channels !== 4) throw new Error(`Engine returned ${filled.channels} channels`);
+      canvas = { ...filled, channels: filled.channels };
+      stepsDone += passSteps;
+      if (passesLeft > 1) {
+        const preview = canvas;
+        previewing = previewing
+          .then(async () => tracker.preview((await this.images.saveRaw(preview, spec.outputFormat)).id))
+          // A preview is a courtesy: failing to store one must not fail the job, nor go unhandled.
+          .catch((error: unknown) => log.warn({ err: error, pass: index + 1 }, "preview not stored"));
+      }
+    }
+    await previewing;
+    return { image: canvas, steps: stepsDone };
   }
 
   async #fail(tracker: ProgressTracker, error: unknown, signal: AbortSignal, log: Logger): Promise<void> {

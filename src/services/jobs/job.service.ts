@@ -4,7 +4,8 @@ import { isTerminal, type JobRecord, type JobSpec, type JobStatus } from "../../
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
 import type { PromptRecord } from "../../core/prompt.js";
-import type { TuneRecord } from "../../core/tune.js";
+import { planPasses } from "../../core/pass-plan.js";
+import type { Backend, TuneRecord } from "../../core/tune.js";
 import type { Database } from "../../db/database.js";
 import type { Repositories } from "../../db/repositories.js";
 import { publishJob, type AppEvents } from "../events/topics.js";
@@ -20,7 +21,8 @@ import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type Outp
 export interface JobBatch {
   tune: TuneRecord;
   image: PreparedImage;
-  spec: JobSpec;
+  /** The spec; its passes are planned on submit, by the tune's backend. */
+  spec: Omit<JobSpec, "passes">;
   count: number;
   /** Set when the jobs belong to a prompt created with them. */
   prompt: Omit<PromptRecord, "id" | "tuneId" | "createdAt"> | null;
@@ -40,6 +42,7 @@ export class JobService {
     private readonly events: AppEvents,
     private readonly queue: JobQueue,
     private readonly outbox: WebhookOutbox,
+    private readonly maxExtendPerPass: Readonly<Record<Backend, number>>,
   ) {}
 
   get(id: string): Promise<JobRecord | null> {
@@ -111,6 +114,7 @@ export class JobService {
   async submit(batch: JobBatch): Promise<{ jobs: JobRecord[]; prompt: PromptRecord | null }> {
     await this.images.writeFile(batch.image);
     const now = new Date();
+    const passes = planPasses(batch.spec.placement, this.maxExtendPerPass[batch.tune.backend]);
     const outcome = await this.db.transaction(async (tx) => {
       if (batch.idempotency) {
         const priorId = await findIdempotentResult(tx, batch.idempotency.key, batch.idempotency.hash, now);
@@ -122,7 +126,7 @@ export class JobService {
         : null;
       const jobs: JobRecord[] = [];
       for (let i = 0; i < batch.count; i++) {
-        const spec = { ...batch.spec, seed: batch.spec.seed + i };
+        const spec: JobSpec = { ...batch.spec, passes, seed: batch.spec.seed + i };
         jobs.push(
           await tx.jobs.create({
             id: newId(),

@@ -11,7 +11,7 @@ import {
   type Size,
 } from "../../core/geometry.js";
 import { IMAGE_FORMATS, type ImageFormat } from "../../core/image-format.js";
-import { INFILL_METHODS, type InfillMethod, type JobSpec } from "../../core/job.js";
+import { INFILL_METHODS, type InfillMethod, type JobOptions } from "../../core/job.js";
 import type { ImageInputValue } from "../images/image-input.js";
 import { int, oneOf, optionalHttpUrl, optionalInt, optionalNumber, optionalText } from "../validate.js";
 
@@ -88,7 +88,7 @@ export interface OutpaintFields {
   numImages: number;
   callbackUrl: string | null;
   /** The spec of the first job, without its placement; job i gets seed + i. */
-  spec: Omit<JobSpec, "placement">;
+  spec: JobOptions;
 }
 
 export function validateOutpaintFields(request: OutpaintRequest): OutpaintFields {
@@ -183,7 +183,7 @@ const TARGET_FIELDS: TargetFieldNames = { width: "target.width", height: "target
  * Checks what depends on both the image and the canvas: the feather band must leave at least half
  * the image untouched, and PATCHMATCH has a canvas limit.
  */
-export function checkSpecAgainstImage(spec: Omit<JobSpec, "placement">, placement: Placement): void {
+export function checkSpecAgainstImage(spec: JobOptions, placement: Placement): void {
   const maxBlur = Math.floor(Math.min(placement.width, placement.height) / 4);
   if (spec.blur > maxBlur) {
     throw new InputError("blur", `an integer between 0 and ${maxBlur} (a quarter of the ${placement.width}x${placement.height} image's shorter side)`, spec.blur);

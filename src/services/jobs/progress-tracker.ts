@@ -6,6 +6,7 @@ import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 
 export interface StepUpdate {
   stage: JobStage;
+  pass: number;
   step: number;
   totalSteps: number;
 }
@@ -45,21 +46,34 @@ export class ProgressTracker {
     publishJob(this.events, this.#job);
   }
 
-  update({ stage, step, totalSteps }: StepUpdate): void {
+  /**
+   * A step of the run. `totalSteps` may be an estimate that grows (later passes of a multi-stage
+   * outpaint are larger); percent never goes back within a run.
+   */
+  update({ stage, pass, step, totalSteps }: StepUpdate): void {
     const now = Date.now();
     const elapsedSeconds = (now - this.#startedAt) / 1000;
-    const stageChanged = stage !== this.#job.stage;
+    const milestone = stage !== this.#job.stage || pass !== this.#job.pass;
+    const percent = totalSteps > 0 ? Math.min(100, Math.round((step / totalSteps) * 1000) / 10) : 0;
     this.#job = {
       ...this.#job,
       stage,
+      pass,
       step,
       totalSteps,
-      percent: totalSteps > 0 ? Math.min(100, Math.round((step / totalSteps) * 1000) / 10) : 0,
+      percent: Math.max(percent, this.#job.percent),
       etaSeconds: step > 0 && totalSteps > 0 ? Math.round((elapsedSeconds / step) * (totalSteps - step) * 10) / 10 : null,
       revision: this.#job.revision + 1,
     };
     publishJob(this.events, this.#job);
-    if (stageChanged || now - this.#lastPersisted >= this.persistEveryMs) this.#persist(now);
+    if (milestone || now - this.#lastPersisted >= this.persistEveryMs) this.#persist(now);
+  }
+
+  /** The latest intermediate image (a finished pass of a multi-stage outpaint); always persisted. */
+  preview(previewImageId: string): void {
+    this.#job = { ...this.#job, previewImageId, revision: this.#job.revision + 1 };
+    publishJob(this.events, this.#job);
+    this.#persist(Date.now());
   }
 
   /**
@@ -100,8 +114,13 @@ export class ProgressTracker {
     this.#writing = this.#writing
       .then(async () => {
         this.#dirty = false;
-        const { stage, step, totalSteps, percent, etaSeconds, revision, id } = this.#job;
-        await this.db.jobs.saveProgress(id, this.#attempt, { stage: stage!, step, totalSteps, percent, etaSeconds, revision }, new Date());
+        const { stage, pass, step, totalSteps, percent, etaSeconds, revision, previewImageId, id } = this.#job;
+        await this.db.jobs.saveProgress(
+          id,
+          this.#attempt,
+          { stage: stage!, pass, step, totalSteps, percent, etaSeconds, revision, previewImageId },
+          new Date(),
+        );
       })
       // Progress writes are best effort; the final write, which must not be lost, is awaited by finish().
       .catch(() => undefined);

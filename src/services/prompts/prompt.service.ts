@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { described, InputError, NotFoundError } from "../../core/errors.js";
-import { aggregateStatus, isTerminal, type JobRecord, type JobSpec } from "../../core/job.js";
+import { aggregateStatus, isTerminal, type JobRecord, type JobOptions } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
 import type { CallbackFormat, PromptParams, PromptRecord } from "../../core/prompt.js";
@@ -122,7 +122,7 @@ export class PromptService {
       ar: request.ar ?? null,
       outpaint: { anchor: flags.anchor, width: placement.canvasWidth, height: placement.canvasHeight, prompt: flags.prompt },
     };
-    const spec: Omit<JobSpec, "placement"> = {
+    const spec: JobOptions = {
       infill: "PATCHMATCH",
       blur: 0,
       seed,
