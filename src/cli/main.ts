@@ -2,11 +2,14 @@
 import "reflect-metadata";
 import { createLogger } from "../config/logger.js";
 import { loadSettings, SettingsError } from "../config/settings.js";
+import { AppError } from "../core/errors.js";
 import { startServer } from "../server/server.js";
 import { readWebhookSecret } from "../services/webhooks/webhook-secret.js";
+import { keysCommand, UsageError } from "./keys.command.js";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
   serve: { summary: "Run the API and the job worker on the embedded default (SQLite, local images, CPU fill)", run: serve },
+  keys: { summary: "Create, list and revoke API keys: keys create --owner <owner> | keys list | keys revoke <id>", run: keysCommand },
   "webhook-secret": { summary: "Print the secret webhook signatures are made with (to verify them)", run: printWebhookSecret },
 };
 
@@ -61,10 +64,15 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof SettingsError) {
-    process.stderr.write(`${error.message}\n`);
+  if (error instanceof SettingsError || error instanceof UsageError || error instanceof AppError || isArgumentError(error)) {
+    process.stderr.write(`${(error as Error).message}\n`);
   } else {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   process.exit(1);
 });
+
+/** node:util parseArgs refusing an option: its message says which. */
+function isArgumentError(error: unknown): boolean {
+  return String((error as { code?: unknown }).code ?? "").startsWith("ERR_PARSE_ARGS");
+}

@@ -20,6 +20,14 @@ export interface Settings {
   modelsDir: string;
   logLevel: LogLevel;
   production: boolean;
+  /** Whether GraphQL introspection (GraphiQL's docs, codegen) is answered. */
+  introspection: boolean;
+  /** Requests per minute one API key may make (a token bucket of that size); 0: no limit. */
+  rateLimitPerMinute: number;
+  /** Requests one API key may have in flight at once; 0: no limit. */
+  maxConcurrentRequests: number;
+  /** Queued and running jobs one owner may have; 0: no limit. */
+  maxActiveJobsPerOwner: number;
   /** Jobs run at the same time by this process. */
   jobConcurrency: number;
   /** Threads of the native fill engine. */
@@ -109,6 +117,14 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
     }
     return value;
   };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    if (raw === "true" || raw === "1") return true;
+    if (raw === "false" || raw === "0") return false;
+    problems.push(`Expected true, false, 1 or 0 for ${name} but received ${JSON.stringify(raw)}`);
+    return fallback;
+  };
   const duration = (name: string, fallback: string): number => {
     const raw = text(name, fallback);
     const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw);
@@ -128,6 +144,10 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
     modelsDir: resolve(cwd, text("MODELS_DIR", "./models")),
     logLevel,
     production: env.NODE_ENV === "production",
+    introspection: bool("GRAPHQL_INTROSPECTION", env.NODE_ENV !== "production"),
+    rateLimitPerMinute: int("RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000),
+    maxConcurrentRequests: int("MAX_CONCURRENT_REQUESTS", 16, 0, 10_000),
+    maxActiveJobsPerOwner: int("MAX_ACTIVE_JOBS_PER_OWNER", 200, 0, 1_000_000),
     jobConcurrency: int("JOB_CONCURRENCY", 2, 1, 64),
     fillThreads: int("FILL_THREADS", cores, 1, 256),
     maxJobAttempts: int("MAX_JOB_ATTEMPTS", 3, 1, 100),

@@ -48,6 +48,7 @@ export interface JobError {
 
 export interface JobRecord {
   id: string;
+  ownerId: string;
   promptId: string | null;
   tuneId: string;
   status: JobStatus;

@@ -1,5 +1,6 @@
 export interface PromptRecord {
   id: string;
+  ownerId: string;
   tuneId: string;
   text: string;
   negativePrompt: string | null;

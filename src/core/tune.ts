@@ -10,6 +10,8 @@ export interface TuneRecord {
   kind: TuneKind;
   backend: Backend;
   baseTuneId: string | null;
+  /** null: built in (the default tune and those made default), visible to every owner. */
+  ownerId: string | null;
   isDefault: boolean;
   createdAt: Date;
 }

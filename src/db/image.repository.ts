@@ -11,8 +11,9 @@ function toRecord(row: Image): ImageRecord {
 export class ImageRepository {
   constructor(private readonly client: Client) {}
 
-  async find(id: string): Promise<ImageRecord | null> {
-    const row = await this.client.image.findUnique({ where: { id } });
+  /** The image, when `owner` has it (any owner's when `owner` is undefined: internal use). */
+  async find(id: string, owner?: string): Promise<ImageRecord | null> {
+    const row = await this.client.image.findFirst({ where: { id, ownerId: owner } });
     return row && toRecord(row);
   }
 
@@ -27,9 +28,13 @@ export class ImageRepository {
     return new Map((await this.findMany(ids)).map((image) => [image.id, image]));
   }
 
-  /** The image with these bytes: the existing row when the content is already stored, else `image`. */
+  /** The owner's image with these bytes: the existing row when the owner already has them, else `image`. */
   async findOrCreate(image: ImageRecord): Promise<ImageRecord> {
-    const row = await this.client.image.upsert({ where: { sha256: image.sha256 }, create: image, update: {} });
+    const row = await this.client.image.upsert({
+      where: { ownerId_sha256: { ownerId: image.ownerId, sha256: image.sha256 } },
+      create: image,
+      update: {},
+    });
     return toRecord(row);
   }
 }

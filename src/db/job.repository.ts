@@ -6,7 +6,7 @@ import type { Client } from "./repositories.js";
 
 export type NewJob = Pick<
   JobRecord,
-  "id" | "promptId" | "tuneId" | "width" | "height" | "inputImageId" | "spec" | "callbackUrl" | "createdAt"
+  "id" | "ownerId" | "promptId" | "tuneId" | "width" | "height" | "inputImageId" | "spec" | "callbackUrl" | "createdAt"
 >;
 
 /** Progress of a running attempt; written only while that attempt still owns the job. */
@@ -44,6 +44,7 @@ export interface RecoveryReport {
 function toRecord(row: OutpaintJob): JobRecord {
   return {
     id: row.id,
+    ownerId: row.ownerId,
     promptId: row.promptId,
     tuneId: row.tuneId,
     status: row.status as JobStatus,
@@ -80,8 +81,9 @@ export class JobRepository {
     return toRecord(row);
   }
 
-  async find(id: string): Promise<JobRecord | null> {
-    const row = await this.client.outpaintJob.findUnique({ where: { id } });
+  /** The job, when `owner` has it (any owner's when `owner` is undefined: internal use). */
+  async find(id: string, owner?: string): Promise<JobRecord | null> {
+    const row = await this.client.outpaintJob.findFirst({ where: { id, ownerId: owner } });
     return row && toRecord(row);
   }
 
@@ -91,8 +93,8 @@ export class JobRepository {
   }
 
   /** Newest first. */
-  async list(status: JobStatus | null, page: PageRequest): Promise<Page<JobRecord>> {
-    const where = status ? { status } : {};
+  async list(owner: string, status: JobStatus | null, page: PageRequest): Promise<Page<JobRecord>> {
+    const where = { ownerId: owner, ...(status ? { status } : {}) };
     const [rows, total] = await Promise.all([
       this.client.outpaintJob.findMany({
         where: { ...where, ...(page.afterId ? { id: { lt: page.afterId } } : {}) },
@@ -244,6 +246,11 @@ export class JobRepository {
       outcome.list.push(job.id);
     }
     return report;
+  }
+
+  /** Queued and running jobs of an owner. */
+  countActive(owner: string): Promise<number> {
+    return this.client.outpaintJob.count({ where: { ownerId: owner, status: { in: ["QUEUED", "RUNNING"] } } });
   }
 
   async countByStatus(): Promise<Record<JobStatus, number>> {

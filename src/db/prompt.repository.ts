@@ -11,8 +11,9 @@ function toRecord(row: Prompt): PromptRecord {
 export class PromptRepository {
   constructor(private readonly client: Client) {}
 
-  async find(id: string): Promise<PromptRecord | null> {
-    const row = await this.client.prompt.findUnique({ where: { id } });
+  /** The prompt, when `owner` has it (any owner's when `owner` is undefined: internal use). */
+  async find(id: string, owner?: string): Promise<PromptRecord | null> {
+    const row = await this.client.prompt.findFirst({ where: { id, ownerId: owner } });
     return row && toRecord(row);
   }
 
@@ -22,8 +23,8 @@ export class PromptRepository {
   }
 
   /** Newest first. */
-  async list(tuneId: string | null, page: PageRequest): Promise<Page<PromptRecord>> {
-    const where = tuneId ? { tuneId } : {};
+  async list(owner: string, tuneId: string | null, page: PageRequest): Promise<Page<PromptRecord>> {
+    const where = { ownerId: owner, ...(tuneId ? { tuneId } : {}) };
     const [rows, total] = await Promise.all([
       this.client.prompt.findMany({
         where: { ...where, ...(page.afterId ? { id: { lt: page.afterId } } : {}) },

@@ -1,3 +1,4 @@
+import { ApiKeyRepository } from "./api-key.repository.js";
 import type { Prisma } from "./generated/client.js";
 import { IdempotencyRepository } from "./idempotency.repository.js";
 import { ImageRepository } from "./image.repository.js";
@@ -12,6 +13,7 @@ import { WebhookRepository } from "./webhook.repository.js";
 export type Client = Prisma.TransactionClient;
 
 export class Repositories {
+  readonly apiKeys: ApiKeyRepository;
   readonly tunes: TuneRepository;
   readonly images: ImageRepository;
   readonly prompts: PromptRepository;
@@ -22,6 +24,7 @@ export class Repositories {
   readonly retention: RetentionRepository;
 
   constructor(client: Client) {
+    this.apiKeys = new ApiKeyRepository(client);
     this.tunes = new TuneRepository(client);
     this.images = new ImageRepository(client);
     this.prompts = new PromptRepository(client);

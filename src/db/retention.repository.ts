@@ -65,8 +65,16 @@ export class RetentionRepository {
     const used = new Set(users.flatMap((job) => [job.inputImageId, job.resultImageId, job.previewImageId]));
     const unused = old.filter((image) => !used.has(image.id));
     await this.client.image.deleteMany({ where: { id: { in: unused.map((image) => image.id) } } });
+    // Files are shared by content across owners: one stays while any owner's row still names it.
+    const kept = await this.client.image.findMany({
+      where: { sha256: { in: unused.map((image) => image.sha256) } },
+      select: { sha256: true },
+    });
+    const stillUsed = new Set(kept.map((image) => image.sha256));
     return {
-      purged: unused.map(({ sha256, format }) => ({ sha256, format: format as ImageFormat })),
+      purged: unused
+        .filter((image) => !stillUsed.has(image.sha256))
+        .map(({ sha256, format }) => ({ sha256, format: format as ImageFormat })),
       lastId: old.length < limit ? null : old[old.length - 1]!.id,
     };
   }

@@ -8,6 +8,11 @@ export type NewTune = Omit<TuneRecord, "createdAt">;
 
 const LIVE = { deletedAt: null };
 
+/** What an owner sees: its own tunes and the built-in ones. */
+function visibleTo(owner: string) {
+  return { OR: [{ ownerId: null }, { ownerId: owner }] };
+}
+
 function toRecord(row: Tune): TuneRecord {
   return {
     id: row.id,
@@ -15,6 +20,7 @@ function toRecord(row: Tune): TuneRecord {
     kind: row.kind as TuneKind,
     backend: row.backend as Backend,
     baseTuneId: row.baseTuneId,
+    ownerId: row.ownerId,
     isDefault: row.isDefault,
     createdAt: row.createdAt,
   };
@@ -23,8 +29,9 @@ function toRecord(row: Tune): TuneRecord {
 export class TuneRepository {
   constructor(private readonly client: Client) {}
 
-  async find(id: string): Promise<TuneRecord | null> {
-    const row = await this.client.tune.findFirst({ where: { id, ...LIVE } });
+  /** A live tune `owner` may see. */
+  async find(id: string, owner: string): Promise<TuneRecord | null> {
+    const row = await this.client.tune.findFirst({ where: { id, ...LIVE, ...visibleTo(owner) } });
     return row && toRecord(row);
   }
 
@@ -43,14 +50,15 @@ export class TuneRepository {
     return row && toRecord(row);
   }
 
-  async list(page: PageRequest): Promise<Page<TuneRecord>> {
+  async list(owner: string, page: PageRequest): Promise<Page<TuneRecord>> {
+    const where = { ...LIVE, ...visibleTo(owner) };
     const [rows, total] = await Promise.all([
       this.client.tune.findMany({
-        where: { ...LIVE, ...(page.afterId ? { id: { gt: page.afterId } } : {}) },
+        where: { ...where, ...(page.afterId ? { id: { gt: page.afterId } } : {}) },
         orderBy: { id: "asc" },
         take: page.first + 1,
       }),
-      this.client.tune.count({ where: LIVE }),
+      this.client.tune.count({ where }),
     ]);
     return toPage(rows.map(toRecord), page, total);
   }
@@ -65,7 +73,7 @@ export class TuneRepository {
 
   async makeDefault(id: string): Promise<TuneRecord> {
     await this.clearDefault();
-    return toRecord(await this.client.tune.update({ where: { id }, data: { isDefault: true } }));
+    return toRecord(await this.client.tune.update({ where: { id }, data: { isDefault: true, ownerId: null } }));
   }
 
   /** Hides the tune from lists and new work; prompts and jobs that used it keep their reference. */

@@ -31,6 +31,11 @@ export function formatError(
     return { ...base, message: original.message, extensions: { code: original.code, field: original.field ?? null } };
   }
   if (original instanceof AppError) return { ...base, message: original.message, extensions: { code: original.code } };
+  // Apollo files every validation error under GRAPHQL_VALIDATION_FAILED; our own rules' codes (QUERY_TOO_COMPLEX) win.
+  const cause = original instanceof GraphQLError ? original.originalError : undefined;
+  if (cause instanceof GraphQLError && typeof cause.extensions.code === "string") {
+    return { ...base, message: cause.message, extensions: { ...cause.extensions } };
+  }
 
   const code = formatted.extensions?.code;
   if (typeof code === "string" && code !== "INTERNAL_SERVER_ERROR") {

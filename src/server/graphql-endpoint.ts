@@ -1,17 +1,22 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import type { RequestHandler } from "express";
-import type { GraphQLSchema } from "graphql";
+import type { RequestHandler, Response } from "express";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import { createContext, type GraphQLContext } from "../graphql/context.js";
+import { DEFAULT_QUERY_LIMITS, queryLimitRules } from "../graphql/limits.js";
 import { formatError, formatErrors, type ErrorFormatOptions } from "../graphql/errors.js";
 import type { Services } from "../services/services.js";
+import { AppError, RateLimitedError, UnauthenticatedError } from "../core/errors.js";
+import type { Caller } from "../core/owner.js";
+import { wsAuthorization, type RequestGate } from "./auth.js";
 import { baseUrlOf } from "./base-url.js";
+import { STATUS } from "./http-errors.js";
 
 export interface GraphQLEndpoint {
   /** Express handler for POST/GET /graphql. */
@@ -19,21 +24,42 @@ export interface GraphQLEndpoint {
   stop(): Promise<void>;
 }
 
+/** A WebSocket message (a subscription document and its variables) may not be larger. */
+const MAX_DOCUMENT_BYTES = 256 * 1024;
+/** Parsing stops past this many tokens, before any validation work (the standard introspection query has about 300). */
+const MAX_DOCUMENT_TOKENS = 5000;
+
 /** GraphQL over HTTP (Apollo) and over WebSocket (graphql-transport-ws) on the same server and path. */
 export async function startGraphQLEndpoint(
   httpServer: Server,
   schema: GraphQLSchema,
   services: Services,
-  options: { production: boolean; publicUrl: string | undefined; path: string },
+  gate: RequestGate,
+  options: { production: boolean; introspection: boolean; publicUrl: string | undefined; path: string },
   logger: Logger,
 ): Promise<GraphQLEndpoint> {
   const errorOptions: ErrorFormatOptions = { production: options.production, logger, schema };
+  // The same limits over HTTP and WebSocket: Apollo adds its own introspection rule when off.
+  const limits = queryLimitRules(DEFAULT_QUERY_LIMITS);
+  const wsRules = [...specifiedRules, ...limits, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: options.path });
-  const wsCleanup = useServer<Record<string, unknown>, { request: import("node:http").IncomingMessage }>(
+  const wsServer = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: MAX_DOCUMENT_BYTES });
+  const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage; caller?: Caller }>(
     {
       schema,
-      context: (ctx): GraphQLContext => createContext(services, baseUrlOf(ctx.extra.request, options.publicUrl), logger),
+      validate: (wsSchema, document) => validate(wsSchema, document, wsRules),
+      // A connection without a valid key is closed with 4403 Forbidden before any operation.
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.caller = await gate.admit(wsAuthorization(ctx.connectionParams, ctx.extra.request));
+          return true;
+        } catch (error) {
+          if (error instanceof AppError) return false;
+          throw error;
+        }
+      },
+      context: (ctx): GraphQLContext =>
+        createContext(services, ctx.extra.caller!, baseUrlOf(ctx.extra.request, options.publicUrl), logger),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: formatErrors(result.errors, errorOptions) } : result,
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors, errorOptions),
@@ -43,7 +69,9 @@ export async function startGraphQLEndpoint(
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    introspection: true,
+    introspection: options.introspection,
+    validationRules: limits,
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     includeStacktraceInErrorResponses: !options.production,
     formatError: (formatted, error) => formatError(formatted, error, errorOptions),
     plugins: [
@@ -65,8 +93,23 @@ export async function startGraphQLEndpoint(
 
   return {
     handler: expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, baseUrlOf(req, options.publicUrl), logger),
+      context: async ({ req, res }) =>
+        createContext(services, await httpCaller(gate, req.headers.authorization, res), baseUrlOf(req, options.publicUrl), logger),
     }),
     stop: () => apollo.stop(),
   };
+}
+
+/** The caller of an HTTP operation; a refused key becomes a GraphQL error with its HTTP status. */
+async function httpCaller(gate: RequestGate, authorization: string | undefined, res: Response): Promise<Caller> {
+  try {
+    return await gate.admit(authorization, res);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const headers = new Map<string, string>();
+    if (error instanceof RateLimitedError) headers.set("Retry-After", String(error.retryAfterSeconds));
+    if (error instanceof UnauthenticatedError) headers.set("WWW-Authenticate", 'Bearer realm="outpaint"');
+    const retry = error instanceof RateLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {};
+    throw new GraphQLError(error.message, { extensions: { code: error.code, ...retry, http: { status: STATUS[error.code], headers } } });
+  }
 }

@@ -1,13 +1,16 @@
 import type { Response } from "express";
 import type { Logger } from "pino";
-import { AppError, InputError, type ErrorCode } from "../core/errors.js";
+import { AppError, InputError, RateLimitedError, UnauthenticatedError, type ErrorCode } from "../core/errors.js";
 
-const STATUS: Record<ErrorCode, number> = {
+export const STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -15,6 +18,8 @@ const STATUS: Record<ErrorCode, number> = {
 export function sendError(res: Response, error: unknown, logger: Logger): void {
   if (error instanceof AppError) {
     const details = error instanceof InputError ? { field: error.field, allowed: error.allowed, received: error.received } : {};
+    if (error instanceof RateLimitedError) res.setHeader("Retry-After", String(error.retryAfterSeconds));
+    if (error instanceof UnauthenticatedError) res.setHeader("WWW-Authenticate", 'Bearer realm="outpaint"');
     res.status(STATUS[error.code]).json({ error: { code: error.code, message: error.message, ...details } });
     return;
   }

@@ -5,7 +5,10 @@ import type { Logger } from "pino";
 import type { Settings } from "../config/settings.js";
 import { buildAppSchema } from "../graphql/schema.js";
 import { startServices, type Services } from "../services/services.js";
+import { isLoopbackHost } from "./loopback.js";
+import { RequestGate } from "./auth.js";
 import { inlineBodyLimit } from "./body-limit.js";
+import { RateLimiter } from "./rate-limiter.js";
 import { notFound, requestErrors } from "./fallback-handlers.js";
 import { startGraphQLEndpoint } from "./graphql-endpoint.js";
 import { astriaRoutes } from "./routes/astria.routes.js";
@@ -25,21 +28,32 @@ const GRAPHQL_PATH = "/graphql";
 /** The embedded default: API and worker in one process, on one port. */
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
   const services = await startServices(settings, logger);
+  try {
+    await checkExposure(settings.host, services, logger);
+  } catch (error) {
+    await services.close(0);
+    throw error;
+  }
   const schema = await buildAppSchema(services.events);
   const app = express();
   app.disable("x-powered-by");
   const httpServer: Server = createServer(app);
+  const gate = new RequestGate(
+    services.keys,
+    new RateLimiter({ perMinute: settings.rateLimitPerMinute, maxConcurrent: settings.maxConcurrentRequests }),
+  );
   const graphql = await startGraphQLEndpoint(
     httpServer,
     schema,
     services,
-    { production: settings.production, publicUrl: settings.publicUrl, path: GRAPHQL_PATH },
+    gate,
+    { production: settings.production, introspection: settings.introspection, publicUrl: settings.publicUrl, path: GRAPHQL_PATH },
     logger,
   );
 
   app.use(healthRoutes(services));
-  app.use(imageRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
-  app.use(astriaRoutes(services, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
+  app.use(imageRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
+  app.use(astriaRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));
   app.use(GRAPHQL_PATH, express.json({ limit: inlineBodyLimit(settings.maxUploadBytes) }), graphql.handler);
   app.use(notFound);
@@ -66,4 +80,20 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       return closing;
     },
   };
+}
+
+/** Without API keys the server is open to anyone who reaches it, so it only listens on loopback. */
+async function checkExposure(host: string, services: Services, logger: Logger): Promise<void> {
+  if (await services.keys.required()) return;
+  if (!isLoopbackHost(host)) {
+    throw new ExposureError(
+      `Refusing to listen on HOST=${host} without API keys: anyone who can reach it could use it. ` +
+        "Create a key first (outpaint keys create --owner <name>), or listen on 127.0.0.1.",
+    );
+  }
+  logger.warn({ host }, "no API keys exist: running keyless, on loopback only; every request acts as the owner \"local\"");
+}
+
+export class ExposureError extends Error {
+  readonly code = "KEYLESS_EXPOSURE";
 }

@@ -7,9 +7,12 @@ import { ImageStore } from "../images/image-store.js";
 import { FillEngine, type EngineStats } from "../native/fill-engine.js";
 import { AstriaService } from "./astria/astria.service.js";
 import { createEvents, type AppEvents } from "./events/topics.js";
+import { ImageLinks } from "./images/image-links.js";
 import { ImageService } from "./images/image.service.js";
 import { UrlFetcher } from "./images/url-fetcher.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { AddressPolicy } from "./net/address-policy.js";
+import { KeyService } from "./keys/key.service.js";
 import { JobService } from "./jobs/job.service.js";
 import { LocalJobQueue } from "./jobs/local-job-queue.js";
 import { Maintenance } from "./maintenance/maintenance.js";
@@ -25,6 +28,7 @@ const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 /** Everything the API and the worker use, created once per process and closed in reverse order. */
 export interface Services {
   events: AppEvents;
+  keys: KeyService;
   tunes: TuneService;
   images: ImageService;
   jobs: JobService;
@@ -48,8 +52,10 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   }
   const availableBackends: Backend[] = ["CPU_FILL"];
   const events = createEvents();
-  const tunes = new TuneService(db, availableBackends);
+  const keys = new KeyService(db);
+  const tunes = new TuneService(db, availableBackends, keys);
   await tunes.ensureDefault();
+  const addresses = new AddressPolicy(settings.urlFetchAllow);
   const store = new ImageStore(join(settings.dataDir, "images"));
   const fetcher = new UrlFetcher({
     maxBytes: settings.maxUploadBytes,
@@ -57,8 +63,9 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     maxRedirects: 3,
     allow: settings.urlFetchAllow,
   });
-  const images = new ImageService(db, store, fetcher, settings.maxUploadBytes);
-  const outbox = new WebhookOutbox();
+  const links = await ImageLinks.open(db);
+  const images = new ImageService(db, store, fetcher, settings.maxUploadBytes, links);
+  const outbox = new WebhookOutbox(links);
   const secret = await resolveWebhookSecret(settings, db);
   const dispatcher = new WebhookDispatcher(
     db,
@@ -70,6 +77,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
       retryMaxMs: settings.webhookRetryMaxMs,
     },
     logger,
+    addresses,
   );
   outbox.onQueued(() => dispatcher.notify());
   const runner = new JobRunner(db, images, engine, events, outbox, logger);
@@ -80,19 +88,24 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     { concurrency: settings.jobConcurrency, maxAttempts: settings.maxJobAttempts },
     logger,
   );
-  const jobs = new JobService(db, tunes, images, events, queue, outbox, settings.maxExtendPerPass);
+  const jobs = new JobService(db, tunes, images, events, queue, outbox, {
+    maxExtendPerPass: settings.maxExtendPerPass,
+    activeJobLimit: async () => ((await keys.required()) ? settings.maxActiveJobsPerOwner : 0),
+    vetCallbackUrl: (url, field) => addresses.vetUrl(url, field),
+  });
   const prompts = new PromptService(db, tunes, images, jobs, events);
   const webhooks = new WebhookService(db);
   const maintenance = new Maintenance(db, store, { retentionMs: settings.retentionMs, intervalMs: MAINTENANCE_INTERVAL_MS }, logger);
 
   return {
     events,
+    keys,
     tunes,
     images,
     jobs,
     prompts,
     webhooks,
-    astria: new AstriaService(db, prompts),
+    astria: new AstriaService(db, prompts, links),
     queue,
     engineStats: () => engine.stats(),
     async startWork(origin) {

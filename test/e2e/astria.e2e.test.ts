@@ -106,7 +106,7 @@ describe("Astria's prompt API, driven with curl as in Astria's outpainting docs"
       "-F", `prompt[input_image]=@${photo("astronaut.png")}`,
     ]);
     assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
-    assert.match((uploaded.body as AstriaPrompt).input_image ?? "", /\/images\/.+\.png$/);
+    assert.match((uploaded.body as AstriaPrompt).input_image ?? "", /\/images\/.+\.png\?sig=[A-Za-z0-9_-]+$/);
   });
 
   test("the prompt blocks of Astria's outpainting docs, field by field", async () => {

@@ -22,10 +22,30 @@ interface Case {
   code?: string;
 }
 
+/** A request that is not a create mutation: a raw GraphQL document, an upload or an Astria form. */
+interface RawCase {
+  name: string;
+  send: (ctx: Context, server: ServerProcess) => Promise<Outcome>;
+  status: number;
+  code: string;
+  /** null: an error about the request as a whole, which names no field. */
+  field: string | null;
+}
+
+interface Outcome {
+  status: number;
+  code: unknown;
+  field: unknown;
+  allowed?: unknown;
+  received?: unknown;
+}
+
 interface Context {
   imageId: string;
   tuneId: string;
   chelseaBase64: string;
+  animatedWebp: string;
+  bombPng: string;
 }
 
 const image = (ctx: Context) => ({ id: ctx.imageId });
@@ -73,15 +93,123 @@ const cases: Case[] = [
   { name: "prompt: no input image on the CPU tune", prompt: true, input: () => ({ text: "a cat --outpaint center --outpaint_width 900" }), field: "inputImage" },
   { name: "prompt: img2img strength on the CPU tune", prompt: true, input: (c) => ({ text: "--outpaint center --outpaint_width 900", inputImage: image(c), denoisingStrength: 0.6 }), field: "denoisingStrength" },
   { name: "prompt: unknown tune", prompt: true, tuneId: () => "no-such-tune", input: (c) => ({ text: "--outpaint center --outpaint_width 900", inputImage: image(c) }), field: "tuneId" },
+  { name: "numImages above 10", input: (c) => ({ image: image(c), extend: { right: 64 }, numImages: 11 }), field: "numImages" },
+  { name: "negative seed", input: (c) => ({ image: image(c), extend: { right: 64 }, seed: -1 }), field: "seed" },
+  { name: "zero steps", input: (c) => ({ image: image(c), extend: { right: 64 }, steps: 0 }), field: "steps" },
+  { name: "guidance above 100", input: (c) => ({ image: image(c), extend: { right: 64 }, guidance: 101 }), field: "guidance" },
+  { name: "strength above 1", input: (c) => ({ image: image(c), extend: { right: 64 }, strength: 2 }), field: "strength" },
+  { name: "negative blur", input: (c) => ({ image: image(c), extend: { right: 64 }, blur: -1 }), field: "blur" },
+  { name: "prompt over 3000 characters", input: (c) => ({ image: image(c), extend: { right: 64 }, prompt: "x".repeat(3001) }), field: "prompt" },
+  { name: "negative prompt over 3000 characters", input: (c) => ({ image: image(c), extend: { right: 64 }, negativePrompt: "x".repeat(3001) }), field: "negativePrompt" },
+  { name: "unknown scheduler", input: (c) => ({ image: image(c), extend: { right: 64 }, scheduler: "ddim" }), field: "scheduler" },
+  { name: "unknown infill (enum)", input: (c) => ({ image: image(c), extend: { right: 64 }, infill: "SMUDGE" }), field: "infill" },
+  { name: "unknown output format (enum)", input: (c) => ({ image: image(c), extend: { right: 64 }, outputFormat: "GIF" }), field: "outputFormat" },
+  { name: "image missing (required)", input: () => ({ extend: { right: 64 } }), field: "image" },
+  { name: "presetFactor without a side preset", input: (c) => ({ image: image(c), preset: "ZOOM_OUT_2X", presetFactor: 2 }), field: "presetFactor" },
+  { name: "presetFactor above 4", input: (c) => ({ image: image(c), preset: "EXTEND_LEFT", presetFactor: 10 }), field: "presetFactor" },
+  { name: "Runware outpaint with a negative side", input: (c) => ({ image: image(c), outpaint: { top: -64 } }), field: "outpaint.top" },
+  { name: "blur and outpaint.blur together", input: (c) => ({ image: image(c), outpaint: { right: 64, blur: 4 }, blur: 4 }), field: "blur" },
+  { name: "image with two sources", input: (c) => ({ image: { id: c.imageId, base64: c.chelseaBase64 }, extend: { right: 64 } }), field: "image" },
+  { name: "image with no source", input: () => ({ image: {}, extend: { right: 64 } }), field: "image" },
+  { name: "image id that does not exist", input: () => ({ image: { id: "01890000-0000-7000-8000-000000000000" }, extend: { right: 64 } }), field: "image.id" },
+  { name: "decompression bomb: a PNG header claiming 100000x100000", input: (c) => ({ image: { base64: c.bombPng }, extend: { right: 64 } }), field: "image.base64" },
+  { name: "animated WebP", input: (c) => ({ image: { base64: c.animatedWebp }, extend: { right: 64 } }), field: "image.base64" },
+  { name: "URL: not http(s)", input: () => ({ image: { url: "file:///etc/passwd" }, extend: { right: 64 } }), field: "image.url" },
+  { name: "URL: loopback", input: () => ({ image: { url: "http://127.0.0.1:4000/images/x.png" }, extend: { right: 64 } }), field: "image.url" },
+  { name: "URL: cloud metadata address", input: () => ({ image: { url: "http://169.254.169.254/latest/meta-data/" }, extend: { right: 64 } }), field: "image.url" },
+  { name: "URL: private network", input: () => ({ image: { url: "http://10.0.0.7/cat.png" }, extend: { right: 64 } }), field: "image.url" },
+  { name: "URL: IPv6 loopback", input: () => ({ image: { url: "http://[::1]/cat.png" }, extend: { right: 64 } }), field: "image.url" },
+  { name: "URL: IPv4-mapped IPv6 loopback", input: () => ({ image: { url: "http://[::ffff:127.0.0.1]/cat.png" }, extend: { right: 64 } }), field: "image.url" },
+  { name: "callback URL on a private network", input: (c) => ({ image: image(c), extend: { right: 64 }, callbackUrl: "http://192.168.1.10/hook" }), field: "callbackUrl" },
+  { name: "callback URL to localhost by name", input: (c) => ({ image: image(c), extend: { right: 64 }, callbackUrl: "http://localhost:9/hook" }), field: "callbackUrl" },
+  { name: "prompt: width flag that is not a number", prompt: true, input: (c) => ({ text: "--outpaint center --outpaint_width wide", inputImage: image(c) }), field: "text" },
+  { name: "prompt: LoRA weight out of range", prompt: true, input: (c) => ({ text: "<lora:123:5> a cat --outpaint center --outpaint_width 900", inputImage: image(c) }), field: "text" },
+  { name: "prompt: text over 3000 characters", prompt: true, input: (c) => ({ text: `${"y".repeat(3001)} --outpaint center`, inputImage: image(c) }), field: "text" },
+  { name: "prompt: zero images", prompt: true, input: (c) => ({ text: "--outpaint center --outpaint_width 900", inputImage: image(c), numImages: 0 }), field: "numImages" },
+  { name: "prompt: malformed aspect ratio", prompt: true, input: (c) => ({ text: "--outpaint center --outpaint_width 900", inputImage: image(c), ar: "wide" }), field: "ar" },
+  { name: "prompt: w below 64", prompt: true, input: (c) => ({ text: "--outpaint center --outpaint_width 900", inputImage: image(c), w: 10 }), field: "w" },
+  { name: "prompt: mask image on the CPU tune", prompt: true, input: (c) => ({ text: "--outpaint center --outpaint_width 900", inputImage: image(c), maskImage: image(c) }), field: "maskImage" },
+  { name: "prompt: callback to the metadata address", prompt: true, input: (c) => ({ text: "--outpaint center --outpaint_width 900", inputImage: image(c), callbackUrl: "http://169.254.169.254/" }), field: "callbackUrl" },
 ];
+
+const deepQuery = `{ jobs { nodes { tune { baseTune { baseTune { baseTune { baseTune { baseTune { baseTune { baseTune { baseTune { id } } } } } } } } } } } }`;
+const graphql = (server: ServerProcess, body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
+  fetch(server.graphqlUrl, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }).then(graphqlOutcome);
+const astria = (server: ServerProcess, form: Record<string, string> | FormData, type = "application/x-www-form-urlencoded") =>
+  fetch(`${server.url}/tunes/1504944/prompts`, {
+    method: "POST",
+    ...(form instanceof FormData ? { body: form } : { headers: { "content-type": type }, body: new URLSearchParams(form).toString() }),
+  }).then(restOutcome);
+
+const rawCases: RawCase[] = [
+  { name: "GraphQL: nesting deeper than 10", send: (_c, s) => graphql(s, { query: deepQuery }), status: 400, code: "QUERY_TOO_COMPLEX", field: "query" },
+  { name: "GraphQL: more than 20 aliases", send: (_c, s) => graphql(s, { query: `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: tunes { totalCount }`).join(" ")} }` }), status: 400, code: "QUERY_TOO_COMPLEX", field: "query" },
+  { name: "GraphQL: more than 500 fields through fragments", send: (_c, s) => graphql(s, { query: `fragment J on OutpaintJob { ${"id status stage width height attempts cancelRequested createdAt startedAt finishedAt ".repeat(6)} } { ${Array.from({ length: 10 }, (_, i) => `j${i}: jobs { nodes { ...J } }`).join(" ")} }` }), status: 400, code: "QUERY_TOO_COMPLEX", field: "query" },
+  { name: "GraphQL: a document of more than 5000 tokens", send: (_c, s) => graphql(s, { query: `{ ${"tunes { totalCount } ".repeat(1300)} }` }), status: 400, code: "GRAPHQL_PARSE_FAILED", field: null },
+  { name: "GraphQL: batched operations", send: (_c, s) => graphql(s, [{ query: "{ tunes { totalCount } }" }, { query: "{ tunes { totalCount } }" }]), status: 400, code: "BAD_REQUEST", field: null },
+  { name: "GraphQL: CSRF-prone simple request (text/plain)", send: (_c, s) => graphql(s, JSON.stringify({ query: "{ tunes { totalCount } }" }), { "content-type": "text/plain" }), status: 400, code: "BAD_REQUEST", field: null },
+  { name: "GraphQL: syntax error", send: (_c, s) => graphql(s, { query: "{ jobs { nodes { id }" }), status: 400, code: "GRAPHQL_PARSE_FAILED", field: null },
+  { name: "GraphQL: unknown field", send: (_c, s) => graphql(s, { query: "{ jobs { nodes { secret } } }" }), status: 400, code: "GRAPHQL_VALIDATION_FAILED", field: null },
+  { name: "upload: empty body", send: (_c, s) => fetch(`${s.url}/v1/images`, { method: "POST", headers: { "content-type": "image/png" }, body: new Uint8Array() }).then(restOutcome), status: 400, code: "BAD_USER_INPUT", field: "body" },
+  { name: "upload: multipart form without a file", send: (_c, s) => { const form = new FormData(); form.set("note", "no file here"); return fetch(`${s.url}/v1/images`, { method: "POST", body: form }).then(restOutcome); }, status: 400, code: "BAD_USER_INPUT", field: "file" },
+  { name: "upload: larger than MAX_UPLOAD_BYTES", send: (_c, s) => fetch(`${s.url}/v1/images`, { method: "POST", headers: { "content-type": "image/png" }, body: new Uint8Array(MAX_UPLOAD + 1) }).then(restOutcome), status: 413, code: "PAYLOAD_TOO_LARGE", field: "body" },
+  { name: "upload: a decompression bomb", send: (c, s) => fetch(`${s.url}/v1/images`, { method: "POST", headers: { "content-type": "image/png" }, body: Buffer.from(c.bombPng, "base64") }).then(restOutcome), status: 400, code: "BAD_USER_INPUT", field: "body" },
+  { name: "Astria: unknown prompt field", send: (_c, s) => astria(s, { "prompt[text]": "--outpaint center --outpaint_width 900", "prompt[colour]": "red" }), status: 400, code: "BAD_USER_INPUT", field: "prompt[colour]" },
+  { name: "Astria: a field outside prompt[...]", send: (_c, s) => astria(s, { text: "--outpaint center" }), status: 400, code: "BAD_USER_INPUT", field: "text" },
+  { name: "Astria: num_images that is not a number", send: (_c, s) => astria(s, { "prompt[text]": "--outpaint center --outpaint_width 900", "prompt[num_images]": "two" }), status: 400, code: "BAD_USER_INPUT", field: "prompt[num_images]" },
+  { name: "Astria: an unsupported content type", send: (_c, s) => astria(s, { "prompt[text]": "x" }, "text/plain"), status: 415, code: "UNSUPPORTED_MEDIA_TYPE", field: "Content-Type" },
+  { name: "Astria: input_image and input_image_url together", send: (c, s) => { const form = new FormData(); form.set("prompt[text]", "--outpaint center --outpaint_width 900"); form.set("prompt[input_image_url]", "https://example.com/a.png"); form.set("prompt[input_image]", new Blob([Buffer.from(c.chelseaBase64, "base64")]), "a.png"); return astria(s, form); }, status: 400, code: "BAD_USER_INPUT", field: "prompt[input_image]" },
+  { name: "Astria: callback to a private address", send: (c, s) => { const form = new FormData(); form.set("prompt[text]", "--outpaint center --outpaint_width 900"); form.set("prompt[callback]", "http://10.1.2.3/done"); form.set("prompt[input_image]", new Blob([Buffer.from(c.chelseaBase64, "base64")]), "a.png"); return astria(s, form); }, status: 400, code: "BAD_USER_INPUT", field: "prompt[callback]" },
+  { name: "Astria: an unterminated quote in the text", send: (c, s) => { const form = new FormData(); form.set("prompt[text]", '--outpaint center --outpaint_prompt "sofa'); form.set("prompt[input_image]", new Blob([Buffer.from(c.chelseaBase64, "base64")]), "a.png"); return astria(s, form); }, status: 400, code: "BAD_USER_INPUT", field: "prompt[text]" },
+];
+
+async function graphqlOutcome(response: Response): Promise<Outcome> {
+  const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+  const extensions = body.errors?.[0]?.extensions ?? {};
+  return { status: response.status, code: extensions.code, field: extensions.field, allowed: extensions.allowed, received: extensions.received };
+}
+
+async function restOutcome(response: Response): Promise<Outcome> {
+  const { error } = (await response.json()) as { error?: Record<string, unknown> };
+  return { status: response.status, code: error?.code, field: error?.field, allowed: error?.allowed, received: error?.received };
+}
+
+const MAX_UPLOAD = 2_000_000;
+
+/** A valid PNG signature and header claiming 100000x100000 pixels, with one tiny IDAT: decoding it would need 30 GB. */
+async function bombPng(): Promise<Buffer> {
+  const small = await sharp({ create: { width: 1, height: 1, channels: 3, background: "#000" } }).png().toBuffer();
+  const bomb = Buffer.from(small);
+  bomb.writeUInt32BE(100_000, 16);
+  bomb.writeUInt32BE(100_000, 20);
+  bomb.writeUInt32BE(crc32(bomb.subarray(12, 29)), 29);
+  return bomb;
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+async function animatedWebp(): Promise<Buffer> {
+  const frame = (background: string) => sharp({ create: { width: 16, height: 16, channels: 3, background } }).png().toBuffer();
+  return sharp([await frame("#c33"), await frame("#3c3")], { join: { animated: true } }).webp({ loop: 0 }).toBuffer();
+}
+
 
 describe("bad input is refused before any work, naming the field, and writes nothing", () => {
   let server: ServerProcess;
-  const ctx: Context = { imageId: "", tuneId: "", chelseaBase64: "" };
+  const ctx: Context = { imageId: "", tuneId: "", chelseaBase64: "", animatedWebp: "", bombPng: "" };
   let counts: () => Record<string, number>;
 
   before(async () => {
-    server = await ServerProcess.start();
+    server = await ServerProcess.start({ MAX_UPLOAD_BYTES: String(MAX_UPLOAD) });
+    ctx.bombPng = (await bombPng()).toString("base64");
+    ctx.animatedWebp = (await animatedWebp()).toString("base64");
     const bytes = readFileSync(photo("chelsea.png"));
     ctx.chelseaBase64 = bytes.toString("base64");
     ctx.imageId = (await uploadImage(server.url, bytes, "image/png")).id;
@@ -115,6 +243,24 @@ describe("bad input is refused before any work, naming the field, and writes not
       assert.equal((await fetch(`${server.url}/healthz`)).status, 200, "the server still answers");
     });
   }
+
+  for (const item of rawCases) {
+    test(item.name, async () => {
+      const before = counts();
+      const outcome = await item.send(ctx, server);
+      assert.deepEqual([outcome.status, outcome.code, outcome.field ?? null], [item.status, item.code, item.field], JSON.stringify(outcome));
+      if (item.field !== null) {
+        assert.ok(typeof outcome.allowed === "string" && outcome.allowed.length > 0, "names what is allowed");
+        assert.ok(typeof outcome.received === "string" && outcome.received.length > 0, "names what was received");
+      }
+      assert.deepEqual(counts(), before, "nothing was written");
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200, "the server still answers");
+    });
+  }
+
+  test("the table covers at least 60 cases across GraphQL, REST, uploads, URLs and prompt text", () => {
+    assert.ok(cases.length + rawCases.length >= 60, `${cases.length + rawCases.length} cases`);
+  });
 
   test("a GIF is refused: only PNG, JPEG and WebP are accepted", async () => {
     const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } }).gif().toBuffer();

@@ -25,7 +25,13 @@ before(async () => {
   // The first two requests fail; every later one succeeds.
   receiver = new WebhookReceiver((index) => (index < 2 ? 500 : 204));
   await receiver.start();
-  server = await ServerProcess.start({ WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: "300", WEBHOOK_RETRY_MAX_MS: "1500" });
+  // The receiver is on loopback, which callbacks may only reach when allowed.
+  server = await ServerProcess.start({
+    WEBHOOK_SECRET: SECRET,
+    WEBHOOK_RETRY_BASE_MS: "300",
+    WEBHOOK_RETRY_MAX_MS: "1500",
+    URL_FETCH_ALLOW: "127.0.0.1",
+  });
 });
 after(async () => {
   await receiver.stop();
@@ -110,7 +116,12 @@ test("every event arrives despite failed deliveries and a receiver down across a
 test("when a crash ends several of a prompt's jobs at once, the prompt's event is sent once", async () => {
   const crashReceiver = new WebhookReceiver(() => 204);
   await crashReceiver.start();
-  const crashing = await ServerProcess.start({ JOB_CONCURRENCY: "2", MAX_JOB_ATTEMPTS: "1", WEBHOOK_RETRY_BASE_MS: "200" });
+  const crashing = await ServerProcess.start({
+    JOB_CONCURRENCY: "2",
+    MAX_JOB_ATTEMPTS: "1",
+    WEBHOOK_RETRY_BASE_MS: "200",
+    URL_FETCH_ALLOW: "127.0.0.1",
+  });
   try {
     const imageId = (await uploadImage(crashing.url, readFileSync(photo("coffee.png")), "image/png")).id;
     const tuneId = (await gqlData<{ tunes: { nodes: { id: string }[] } }>(crashing.graphqlUrl, "{ tunes { nodes { id } } }")).tunes.nodes[0]!.id;
@@ -143,5 +154,47 @@ test("when a crash ends several of a prompt's jobs at once, the prompt's event i
   } finally {
     await crashReceiver.stop();
     await crashing.dispose();
+  }
+});
+
+test("without the allow list, a callback on loopback is refused at delivery: a failed attempt naming the address, nothing sent", async () => {
+  const target = new WebhookReceiver(() => 500);
+  await target.start();
+  // Submission-time checks would refuse this callback, so the event is queued by a server that
+  // allows loopback; the same data directory is then served by one that does not, as after an
+  // operator narrows the allow list or a callback's name starts resolving to a private address.
+  const allowing = await ServerProcess.start({ URL_FETCH_ALLOW: "127.0.0.1", WEBHOOK_RETRY_BASE_MS: "2000", WEBHOOK_MAX_ATTEMPTS: "2" });
+  let strict: ServerProcess | null = null;
+  try {
+    const imageId = (await uploadImage(allowing.url, readFileSync(photo("chelsea.png")), "image/png")).id;
+    const job = await createJob(allowing.graphqlUrl, { image: { id: imageId }, extend: { right: 32 }, callbackUrl: target.url });
+    assert.equal((await waitForEnd(allowing.graphqlUrl, job.id)).status, "SUCCEEDED");
+    for (const deadline = Date.now() + 15_000; target.received.length === 0; ) {
+      assert.ok(Date.now() < deadline, "the allowing server never tried the callback");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await allowing.kill();
+    strict = await ServerProcess.start({ WEBHOOK_RETRY_BASE_MS: "200", WEBHOOK_MAX_ATTEMPTS: "2" }, allowing.dataDir);
+
+    type Delivery = { status: string; attempts: number; lastStatus: number | null; lastError: string | null };
+    let delivery: Delivery | undefined;
+    for (const deadline = Date.now() + 15_000; delivery?.status !== "FAILED"; ) {
+      assert.ok(Date.now() < deadline, `the delivery did not fail: ${JSON.stringify(delivery)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const state = await gqlData<{ job: { webhookDeliveries: Delivery[] } }>(
+        strict.graphqlUrl,
+        `query($id: ID!) { job(id: $id) { webhookDeliveries { status attempts lastStatus lastError } } }`,
+        { id: job.id },
+      );
+      delivery = state.job.webhookDeliveries[0];
+    }
+    assert.equal(delivery.attempts, 2);
+    assert.equal(delivery.lastStatus, null);
+    assert.match(delivery.lastError ?? "", /127\.0\.0\.1, a loopback address/);
+    assert.equal(target.received.length, 1, "only the allowing server's attempt reached the receiver");
+  } finally {
+    await target.stop();
+    if (strict) await strict.dispose();
+    else await allowing.dispose();
   }
 });

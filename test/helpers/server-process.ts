@@ -65,6 +65,11 @@ export class ServerProcess {
     await this.#spawn(this.port);
   }
 
+  /** Runs `outpaint <args>` against this server's data directory, as its operator would. */
+  cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return runCli(args, { ...this.env, DATA_DIR: this.dataDir });
+  }
+
   async dispose(): Promise<void> {
     await this.kill();
     rmSync(this.dataDir, { recursive: true, force: true });
@@ -101,4 +106,14 @@ export class ServerProcess {
     });
     this.url = await listening;
   }
+}
+
+/** Runs the CLI to its end with `env` added to this process's environment. */
+export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }

@@ -19,18 +19,18 @@ import { JobError, JobProgress, OutpaintJob, OutpaintJobConnection, OutpaintPass
 @Resolver(() => OutpaintJob)
 export class JobResolver {
   @Query(() => OutpaintJob, { nullable: true })
-  job(@Ctx() { services }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<JobRecord | null> {
-    return services.jobs.get(id);
+  job(@Ctx() { services, caller }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<JobRecord | null> {
+    return services.jobs.get(caller.owner, id);
   }
 
   @Query(() => OutpaintJobConnection, { description: "Newest first." })
   async jobs(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, caller }: GraphQLContext,
     @Arg("status", () => JobStatusEnum, { nullable: true }) status?: JobStatus | null,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
-    return toConnection(await services.jobs.list(status, first, after));
+    return toConnection(await services.jobs.list(caller.owner, status, first, after));
   }
 
   @Mutation(() => OutpaintJob, {
@@ -38,7 +38,7 @@ export class JobResolver {
       "Queues an outpaint. The job is stored before this answers. With numImages > 1 the first job is returned; its prompt holds them all.",
   })
   createOutpaintJob(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, caller }: GraphQLContext,
     @Arg("input", () => OutpaintInput) input: OutpaintInput,
     @Arg("idempotencyKey", () => String, {
       nullable: true,
@@ -46,17 +46,20 @@ export class JobResolver {
     })
     idempotencyKey?: string | null,
   ): Promise<JobRecord> {
-    return services.jobs.createOutpaint(input, idempotencyKey);
+    return services.jobs.createOutpaint(caller.owner, input, idempotencyKey);
   }
 
   @Mutation(() => OutpaintJob, { description: "A queued job is cancelled at once; a running one stops at its next step." })
-  cancelJob(@Ctx() { services }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<JobRecord> {
-    return services.jobs.cancel(id);
+  cancelJob(@Ctx() { services, caller }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<JobRecord> {
+    return services.jobs.cancel(caller.owner, id);
   }
 
   @Subscription(() => OutpaintJob, {
     description: "The job's current state, then every state change and progress step, then the final state; then it completes.",
-    subscribe: ({ args, context }) => (context as GraphQLContext).services.jobs.watch(args.id as string),
+    subscribe: ({ args, context }) => {
+      const { services, caller } = context as GraphQLContext;
+      return services.jobs.watch(caller.owner, args.id as string);
+    },
   })
   jobUpdated(@Root() job: JobRecord, @Arg("id", () => ID) _id: string, @Ctx() { loaders }: GraphQLContext): JobRecord {
     loaders.clearAll();

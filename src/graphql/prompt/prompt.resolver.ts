@@ -17,23 +17,23 @@ import { Prompt, PromptConnection } from "./prompt.type.js";
 @Resolver(() => Prompt)
 export class PromptResolver {
   @Query(() => Prompt, { nullable: true })
-  prompt(@Ctx() { services }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<PromptRecord | null> {
-    return services.prompts.get(id);
+  prompt(@Ctx() { services, caller }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<PromptRecord | null> {
+    return services.prompts.get(caller.owner, id);
   }
 
   @Query(() => PromptConnection, { description: "Newest first." })
   async prompts(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, caller }: GraphQLContext,
     @Arg("tuneId", () => ID, { nullable: true }) tuneId?: string | null,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
-    return toConnection(await services.prompts.list(tuneId, first, after));
+    return toConnection(await services.prompts.list(caller.owner, tuneId, first, after));
   }
 
   @Mutation(() => Prompt, { description: "Parses the prompt and queues one job per image; they are stored before this answers." })
   createPrompt(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, caller }: GraphQLContext,
     @Arg("tuneId", () => ID) tuneId: string,
     @Arg("input", () => PromptInput) input: PromptInput,
     @Arg("idempotencyKey", () => String, {
@@ -42,12 +42,15 @@ export class PromptResolver {
     })
     idempotencyKey?: string | null,
   ): Promise<PromptRecord> {
-    return services.prompts.create(tuneId, input, idempotencyKey);
+    return services.prompts.create(caller.owner, tuneId, input, idempotencyKey);
   }
 
   @Subscription(() => Prompt, {
     description: "The prompt now, then again whenever one of its jobs changes status; completes when all have ended.",
-    subscribe: ({ args, context }) => (context as GraphQLContext).services.prompts.watch(args.id as string),
+    subscribe: ({ args, context }) => {
+      const { services, caller } = context as GraphQLContext;
+      return services.prompts.watch(caller.owner, args.id as string);
+    },
   })
   promptUpdated(@Root() prompt: PromptRecord, @Arg("id", () => ID) _id: string, @Ctx() { loaders }: GraphQLContext): PromptRecord {
     loaders.clearAll();

@@ -9,26 +9,26 @@ import { Tune, TuneConnection } from "./tune.type.js";
 export class TuneResolver {
   @Query(() => TuneConnection, { description: "Live tunes, oldest first." })
   async tunes(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() { services, caller }: GraphQLContext,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
-    return toConnection(await services.tunes.list(first, after));
+    return toConnection(await services.tunes.list(caller.owner, first, after));
   }
 
   @Query(() => Tune, { nullable: true })
-  tune(@Ctx() { services }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<TuneRecord | null> {
-    return services.tunes.get(id);
+  tune(@Ctx() { services, caller }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<TuneRecord | null> {
+    return services.tunes.get(caller.owner, id);
   }
 
   @Mutation(() => Tune)
-  createTune(@Ctx() { services }: GraphQLContext, @Arg("input", () => CreateTuneInput) input: CreateTuneInput): Promise<TuneRecord> {
-    return services.tunes.create(input);
+  createTune(@Ctx() { services, caller }: GraphQLContext, @Arg("input", () => CreateTuneInput) input: CreateTuneInput): Promise<TuneRecord> {
+    return services.tunes.create(caller.owner, input);
   }
 
   @Mutation(() => Boolean, { description: "Hides the tune from lists and new work; existing prompts and jobs keep it." })
-  deleteTune(@Ctx() { services }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<boolean> {
-    return services.tunes.delete(id);
+  deleteTune(@Ctx() { services, caller }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<boolean> {
+    return services.tunes.delete(caller.owner, id);
   }
 
   @FieldResolver(() => Tune, { nullable: true })

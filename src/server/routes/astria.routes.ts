@@ -2,6 +2,7 @@ import express, { Router, type Request } from "express";
 import type { Logger } from "pino";
 import { described, InputError, NotFoundError } from "../../core/errors.js";
 import type { Services } from "../../services/services.js";
+import { callerOf, requireCaller, type RequestGate } from "../auth.js";
 import { baseUrlOf } from "../base-url.js";
 import { inlineBodyLimit } from "../body-limit.js";
 import { sendError } from "../http-errors.js";
@@ -13,16 +14,18 @@ const PROMPT_FIELD = /^prompt\[(\w+)\]$/;
  * Astria's prompt API: POST /tunes/:id/prompts with `prompt[...]` fields (multipart, urlencoded
  * or JSON { prompt: {...} }) and GET /tunes/:id/prompts/:prompt_id, answering Astria's prompt JSON.
  */
-export function astriaRoutes(services: Services, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
+export function astriaRoutes(services: Services, gate: RequestGate, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
   const router = Router();
   const limit = inlineBodyLimit(options.maxUploadBytes);
   const urlencoded = express.urlencoded({ extended: false, limit });
   const json = express.json({ limit });
 
+  router.use("/tunes", requireCaller(gate, logger));
+
   router.post("/tunes/:tuneId/prompts", urlencoded, json, async (req, res) => {
     try {
       const { fields, files } = await readPromptForm(req, options.maxUploadBytes);
-      const prompt = await services.astria.createPrompt(req.params.tuneId, fields, files, baseUrlOf(req, options.publicUrl));
+      const prompt = await services.astria.createPrompt(callerOf(res).owner, req.params.tuneId, fields, files, baseUrlOf(req, options.publicUrl));
       res.status(201).json(prompt);
     } catch (error) {
       req.resume();
@@ -33,7 +36,7 @@ export function astriaRoutes(services: Services, options: { maxUploadBytes: numb
   router.get("/tunes/:tuneId/prompts/:promptId", async (req, res) => {
     try {
       const promptId = req.params.promptId.replace(/\.json$/, "");
-      const prompt = await services.astria.getPrompt(req.params.tuneId, promptId, baseUrlOf(req, options.publicUrl));
+      const prompt = await services.astria.getPrompt(callerOf(res).owner, req.params.tuneId, promptId, baseUrlOf(req, options.publicUrl));
       if (!prompt) throw new NotFoundError("prompt", promptId, "prompt_id");
       res.json(prompt);
     } catch (error) {

@@ -2,21 +2,21 @@ import { Router, type Request } from "express";
 import type { Logger } from "pino";
 import { described, InputError, NotFoundError } from "../../core/errors.js";
 import { contentType, formatOfExtension } from "../../core/image-format.js";
-import { imageUrl } from "../../core/image.js";
 import type { Services } from "../../services/services.js";
+import { callerOf, requireCaller, type RequestGate } from "../auth.js";
 import { baseUrlOf } from "../base-url.js";
 import { sendError } from "../http-errors.js";
 import { readMultipart, tooLarge } from "../multipart.js";
 
 /** POST /v1/images (raw bytes or multipart) and GET /images/:id[.ext]. */
-export function imageRoutes(services: Services, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
+export function imageRoutes(services: Services, gate: RequestGate, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
   const router = Router();
 
-  router.post("/v1/images", async (req, res) => {
+  router.post("/v1/images", requireCaller(gate, logger), async (req, res) => {
     try {
       const bytes = await readUpload(req, options.maxUploadBytes);
-      const image = await services.images.upload(bytes);
-      const url = imageUrl(baseUrlOf(req, options.publicUrl), image);
+      const image = await services.images.upload(callerOf(res).owner, bytes);
+      const url = services.images.links.url(baseUrlOf(req, options.publicUrl), image);
       res.status(201).json({
         id: image.id,
         url,
@@ -35,14 +35,17 @@ export function imageRoutes(services: Services, options: { maxUploadBytes: numbe
   router.get("/images/:file", async (req, res) => {
     try {
       const [id = "", extension] = req.params.file.split(".", 2);
-      const image = await services.images.get(id);
+      // With a key (or on a keyless server) the caller's own images; without one, a signed URL.
+      const keyed = req.headers.authorization !== undefined || !(await services.keys.required());
+      const caller = keyed ? await services.keys.authenticate(req.headers.authorization) : null;
+      const image = await services.images.forDownload(id, caller, req.query.sig);
       if (!image || (extension !== undefined && formatOfExtension(extension) !== image.format)) {
         throw new NotFoundError("image", req.params.file);
       }
       res.setHeader("Content-Type", contentType(image.format));
       res.setHeader("Content-Length", String(image.bytes));
-      // Ids are never reused and content never changes.
-      res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+      // Ids are never reused and content never changes; the URL's signature is what grants access.
+      res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
       res.setHeader("X-Content-Type-Options", "nosniff");
       services.images
         .stream(image)

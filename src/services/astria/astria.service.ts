@@ -1,5 +1,6 @@
 import { described, InputError } from "../../core/errors.js";
 import type { Database } from "../../db/database.js";
+import type { ImageLinks } from "../images/image-links.js";
 import type { PromptRequest, PromptService } from "../prompts/prompt.service.js";
 import { astriaPromptJson } from "../webhooks/payloads.js";
 
@@ -59,24 +60,25 @@ export class AstriaService {
   constructor(
     private readonly db: Database,
     private readonly prompts: PromptService,
+    private readonly links: ImageLinks,
   ) {}
 
   /** `fields` are the form's `prompt[name]` values by name; `files` its uploaded images by name. */
-  async createPrompt(tuneId: string, fields: Record<string, string>, files: Record<string, Buffer>, origin: string): Promise<AstriaPrompt> {
+  async createPrompt(owner: string, tuneId: string, fields: Record<string, string>, files: Record<string, Buffer>, origin: string): Promise<AstriaPrompt> {
     const request = this.#read(fields, files);
     try {
-      const prompt = await this.prompts.create(await this.#ourTuneId(tuneId), request, null, "ASTRIA");
-      return (await this.getPrompt(prompt.tuneId, prompt.id, origin))!;
+      const prompt = await this.prompts.create(owner, await this.#ourTuneId(tuneId), request, null, "ASTRIA");
+      return (await this.getPrompt(owner, prompt.tuneId, prompt.id, origin))!;
     } catch (error) {
       throw error instanceof InputError ? renamed(error, request) : error;
     }
   }
 
-  async getPrompt(tuneId: string, promptId: string, origin: string): Promise<AstriaPrompt | null> {
-    const prompt = await this.db.prompts.find(promptId);
+  async getPrompt(owner: string, tuneId: string, promptId: string, origin: string): Promise<AstriaPrompt | null> {
+    const prompt = await this.db.prompts.find(promptId, owner);
     if (!prompt || prompt.tuneId !== (await this.#ourTuneId(tuneId))) return null;
     const jobs = await this.db.jobs.listByPrompt([prompt.id]);
-    return astriaPromptJson(prompt, jobs, await this.db.images.forJobs(jobs), origin);
+    return astriaPromptJson(prompt, jobs, await this.db.images.forJobs(jobs), origin, this.links.at(origin));
   }
 
   async #ourTuneId(tuneId: string): Promise<string> {

@@ -2,12 +2,14 @@ import type { ReadStream } from "node:fs";
 import { described, InputError } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { ImageRecord } from "../../core/image.js";
+import type { Caller } from "../../core/owner.js";
 import type { ImageFormat } from "../../core/image-format.js";
 import type { Database } from "../../db/database.js";
 import type { Repositories } from "../../db/repositories.js";
 import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../images/codec.js";
 import { sha256Hex, type ImageStore } from "../../images/image-store.js";
 import { readImageInput, type ImageInputValue } from "./image-input.js";
+import type { ImageLinks } from "./image-links.js";
 import type { UrlFetcher } from "./url-fetcher.js";
 
 /**
@@ -19,6 +21,8 @@ export interface PreparedImage {
   height: number;
   format: ImageFormat;
   sha256: string;
+  /** Whose it is, once stored. */
+  ownerId: string;
   /** Set when the image is already stored. */
   existing: ImageRecord | null;
   /** Bytes to store, when the image came inline. */
@@ -31,10 +35,20 @@ export class ImageService {
     private readonly store: ImageStore,
     private readonly fetcher: UrlFetcher,
     private readonly maxBytes: number,
+    readonly links: ImageLinks,
   ) {}
 
-  get(id: string): Promise<ImageRecord | null> {
-    return this.db.images.find(id);
+  /**
+   * The image behind a download request: the owner's (with a key, or on a keyless server), or,
+   * without a key, any image whose URL signature is right.
+   */
+  async forDownload(id: string, caller: Caller | null, signature: unknown): Promise<ImageRecord | null> {
+    if (caller) return this.db.images.find(id, caller.owner);
+    return this.links.verify(id, signature) ? this.db.images.find(id) : null;
+  }
+
+  get(owner: string, id: string): Promise<ImageRecord | null> {
+    return this.db.images.find(id, owner);
   }
 
   getMany(ids: readonly string[]): Promise<ImageRecord[]> {
@@ -42,27 +56,27 @@ export class ImageService {
   }
 
   /** Stores uploaded bytes (once per content) and returns the image. */
-  async upload(bytes: Buffer, field = "body"): Promise<ImageRecord> {
+  async upload(owner: string, bytes: Buffer, field = "body"): Promise<ImageRecord> {
     if (bytes.length > this.maxBytes) {
       throw new InputError(field, `at most ${this.maxBytes} bytes`, described(`${bytes.length} bytes`), "PAYLOAD_TOO_LARGE");
     }
     const info = await inspectImage(bytes, field);
-    const prepared: PreparedImage = { ...info, sha256: sha256Hex(bytes), existing: null, bytes };
+    const prepared: PreparedImage = { ...info, sha256: sha256Hex(bytes), ownerId: owner, existing: null, bytes };
     await this.writeFile(prepared);
     return this.db.images.findOrCreate(this.recordOf(prepared));
   }
 
   /** Validates an ImageInput and reads what it names, writing nothing. */
-  async prepare(value: ImageInputValue, field: string): Promise<PreparedImage> {
+  async prepare(owner: string, value: ImageInputValue, field: string): Promise<PreparedImage> {
     const source = readImageInput(value, field, this.maxBytes);
     if (source.kind === "id") {
-      const image = await this.db.images.find(source.id);
+      const image = await this.db.images.find(source.id, owner);
       if (!image) throw new InputError(`${field}.id`, "the id of an uploaded image", source.id);
       return { ...image, existing: image, bytes: null };
     }
     const bytes = source.kind === "url" ? await this.fetcher.fetch(source.url, source.field) : source.bytes;
     const info = await inspectImage(bytes, source.field);
-    return { ...info, sha256: sha256Hex(bytes), existing: null, bytes };
+    return { ...info, sha256: sha256Hex(bytes), ownerId: owner, existing: null, bytes };
   }
 
   /** Writes a prepared image's file; call before the transaction that records it. */
@@ -80,18 +94,12 @@ export class ImageService {
   }
 
   /** Encodes pixels, stores the file and records the image. */
-  async saveRaw(raw: RawImage, format: ImageFormat): Promise<ImageRecord> {
+  async saveRaw(owner: string, raw: RawImage, format: ImageFormat): Promise<ImageRecord> {
     const bytes = await encodeImage(raw, format);
     const sha256 = await this.store.put(bytes, format);
-    return this.db.images.findOrCreate({
-      id: newId(),
-      sha256,
-      format,
-      width: raw.width,
-      height: raw.height,
-      bytes: bytes.length,
-      createdAt: new Date(),
-    });
+    return this.db.images.findOrCreate(
+      this.recordOf({ format, width: raw.width, height: raw.height, sha256, ownerId: owner, existing: null, bytes }),
+    );
   }
 
   stream(image: ImageRecord): ReadStream {
@@ -101,6 +109,7 @@ export class ImageService {
   private recordOf(image: PreparedImage): ImageRecord {
     return {
       id: newId(),
+      ownerId: image.ownerId,
       sha256: image.sha256,
       format: image.format,
       width: image.width,

@@ -1,13 +1,12 @@
-import { lookup } from "node:dns/promises";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { BlockList, isIP } from "node:net";
 import { described, InputError } from "../../core/errors.js";
+import { AddressPolicy } from "../net/address-policy.js";
+import { pinnedLookup } from "../net/pinned-lookup.js";
 
-// Image inputs given as URLs are fetched with a size and time limit, a few re-checked redirects,
-// and never from loopback, private, link-local or metadata addresses unless allowed. The address
-// checked is the one connected to: the resolved, vetted IP is handed to the socket, so a DNS
-// answer that changes between check and connect (rebinding) cannot slip through.
+// Image inputs given as URLs are fetched with a size and time limit and a few redirects, each
+// hop vetted by the address policy (no loopback, private, link-local or metadata addresses
+// unless allowed) and connected to the very address that was vetted.
 
 export interface FetchLimits {
   maxBytes: number;
@@ -17,52 +16,17 @@ export interface FetchLimits {
   allow: string[];
 }
 
-const FORBIDDEN = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["::ffff:0:0", 96],
-  ["64:ff9b::", 96],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const) {
-  FORBIDDEN.addSubnet(network, prefix, "ipv6");
-}
-
 export class UrlFetcher {
-  readonly #allowHosts = new Set<string>();
-  readonly #allowRanges = new BlockList();
+  readonly #policy: AddressPolicy;
 
   constructor(private readonly limits: FetchLimits) {
-    for (const entry of limits.allow) {
-      const [address, prefix] = entry.split("/");
-      const family = isIP(address ?? "");
-      if (family && prefix !== undefined) this.#allowRanges.addSubnet(address!, Number(prefix), family === 6 ? "ipv6" : "ipv4");
-      else if (family) this.#allowRanges.addAddress(address!, family === 6 ? "ipv6" : "ipv4");
-      else this.#allowHosts.add(entry.toLowerCase());
-    }
+    this.#policy = new AddressPolicy(limits.allow);
   }
 
   /** The bytes at `url`, or an InputError naming `field`. */
   async fetch(url: string, field: string): Promise<Buffer> {
     const deadline = Date.now() + this.limits.timeoutMs;
-    let current = this.#parse(url, field);
+    let current = this.#policy.parse(url, field);
     for (let redirects = 0; ; redirects++) {
       const response = await this.#get(current, field, deadline);
       const status = response.statusCode ?? 0;
@@ -71,7 +35,7 @@ export class UrlFetcher {
         if (redirects >= this.limits.maxRedirects) {
           throw new InputError(field, `a URL that answers within ${this.limits.maxRedirects} redirects`, described("more redirects"));
         }
-        current = this.#parse(new URL(response.headers.location, current).href, field);
+        current = this.#policy.parse(new URL(response.headers.location, current).href, field);
         continue;
       }
       if (status !== 200) {
@@ -82,35 +46,8 @@ export class UrlFetcher {
     }
   }
 
-  #parse(url: string, field: string): URL {
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = null;
-    }
-    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-      throw new InputError(field, "an absolute http or https URL", url);
-    }
-    return parsed;
-  }
-
-  async #vettedAddress(url: URL, field: string): Promise<{ address: string; family: number }> {
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true }).catch(() => []);
-    if (addresses.length === 0) throw new InputError(field, "a URL whose host resolves", described(`unresolvable host ${host}`));
-    const allowedHost = this.#allowHosts.has(host.toLowerCase());
-    for (const { address, family } of addresses) {
-      const type = family === 6 ? "ipv6" : "ipv4";
-      if (!allowedHost && FORBIDDEN.check(address, type) && !this.#allowRanges.check(address, type)) {
-        throw new InputError(field, "a URL on a public address", described(`${host} (${address}), which is not public`));
-      }
-    }
-    return addresses[0]!;
-  }
-
   async #get(url: URL, field: string, deadline: number): Promise<IncomingMessage> {
-    const vetted = await this.#vettedAddress(url, field);
+    const vetted = await this.#policy.vet(url, field);
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw this.#timeout(field);
     const request = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -120,11 +57,7 @@ export class UrlFetcher {
         {
           method: "GET",
           headers: { accept: "image/*", "user-agent": "outpaint-server" },
-          // The socket connects to the address that was checked, whatever DNS says now.
-          lookup: (_host, options, callback) => {
-            if ((options as { all?: boolean }).all) callback(null, [vetted] as never);
-            else callback(null, vetted.address, vetted.family);
-          },
+          lookup: pinnedLookup(vetted.address, vetted.family),
           timeout: remaining,
         },
         resolve,

@@ -38,7 +38,7 @@ export class JobRunner {
       if (!input) throw new NativeError("INPUT_MISSING", `The input image ${job.inputImageId} is no longer stored`);
       const original = await this.images.decode(input);
       const result = await this.#runPasses(job, original, tracker, signal, log);
-      const image = await this.images.saveRaw(result.image, job.spec.outputFormat);
+      const image = await this.images.saveRaw(job.ownerId, result.image, job.spec.outputFormat);
       const total = result.steps + 1;
       if (await tracker.finish({ status: "SUCCEEDED", resultImageId: image.id, step: total, percent: 100 })) {
         log.info({ resultImageId: image.id, passes: job.spec.passes.length }, "job succeeded");
@@ -85,7 +85,7 @@ export class JobRunner {
       if (passesLeft > 1) {
         const preview = canvas;
         previewing = previewing
-          .then(async () => tracker.preview((await this.images.saveRaw(preview, spec.outputFormat)).id))
+          .then(async () => tracker.preview((await this.images.saveRaw(job.ownerId, preview, spec.outputFormat)).id))
           // A preview is a courtesy: failing to store one must not fail the job, nor go unhandled.
           .catch((error: unknown) => log.warn({ err: error, pass: index + 1 }, "preview not stored"));
       }

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from "../../core/errors.js";
+import { ConflictError, NotFoundError, RateLimitedError } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import { isTerminal, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
@@ -19,20 +19,33 @@ import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type Outp
 
 /** Work orders ready to be written: `count` jobs from one spec, image i with seed + i, optionally under a prompt. */
 export interface JobBatch {
+  /** Whose jobs (and prompt, and input image) these are. */
+  owner: string;
   tune: TuneRecord;
   image: PreparedImage;
   /** The spec; its passes are planned on submit, by the tune's backend. */
   spec: Omit<JobSpec, "passes">;
   count: number;
   /** Set when the jobs belong to a prompt created with them. */
-  prompt: Omit<PromptRecord, "id" | "tuneId" | "createdAt"> | null;
+  prompt: Omit<PromptRecord, "id" | "ownerId" | "tuneId" | "createdAt"> | null;
   /** Where each job's outcome is POSTed. */
   callbackUrl: string | null;
   /** The scope-qualified idempotency key and the request's hash, when the client sent a key. */
   idempotency: { key: string; hash: string } | null;
 }
 
+/** The operator's rules for accepting work. */
+export interface JobPolicy {
+  /** The most one pass may add to a side, per backend (0: no limit). */
+  maxExtendPerPass: Readonly<Record<Backend, number>>;
+  /** Queued and running jobs an owner may have (0: no limit). */
+  activeJobLimit(owner: string): Promise<number>;
+  /** Refuses callback URLs the server may not send to (private networks, unless allowed). */
+  vetCallbackUrl(url: string, field: string): Promise<void>;
+}
+
 const CANCEL_WAIT_MS = 10_000;
+const ACTIVE_JOBS_RETRY_SECONDS = 5;
 
 export class JobService {
   constructor(
@@ -42,15 +55,15 @@ export class JobService {
     private readonly events: AppEvents,
     private readonly queue: JobQueue,
     private readonly outbox: WebhookOutbox,
-    private readonly maxExtendPerPass: Readonly<Record<Backend, number>>,
+    private readonly policy: JobPolicy,
   ) {}
 
-  get(id: string): Promise<JobRecord | null> {
-    return this.db.jobs.find(id);
+  get(owner: string, id: string): Promise<JobRecord | null> {
+    return this.db.jobs.find(id, owner);
   }
 
-  list(status: JobStatus | null | undefined, first?: number | null, after?: string | null): Promise<Page<JobRecord>> {
-    return this.db.jobs.list(status ?? null, pageRequest(first, after));
+  list(owner: string, status: JobStatus | null | undefined, first?: number | null, after?: string | null): Promise<Page<JobRecord>> {
+    return this.db.jobs.list(owner, status ?? null, pageRequest(first, after));
   }
 
   countByStatus(): Promise<Record<JobStatus, number>> {
@@ -62,15 +75,16 @@ export class JobService {
   }
 
   /** Validates everything, then writes the job(s) in one transaction. Returns the first job. */
-  async createOutpaint(request: OutpaintRequest, idempotencyKey?: string | null): Promise<JobRecord> {
+  async createOutpaint(owner: string, request: OutpaintRequest, idempotencyKey?: string | null): Promise<JobRecord> {
     const fields = validateOutpaintFields(request);
     const key = checkIdempotencyKey(idempotencyKey);
-    const tune = await this.tunes.resolveForWork(request.tuneId, "tuneId");
-    const image = await this.images.prepare(request.image, "image");
+    const tune = await this.tunes.resolveForWork(owner, request.tuneId, "tuneId");
+    const image = await this.images.prepare(owner, request.image, "image");
     const placement = planPlacement(fields.size, image);
     checkSpecAgainstImage(fields.spec, placement);
     const { image: _image, ...rest } = request;
     const batch: JobBatch = {
+      owner,
       tune,
       image,
       spec: { ...fields.spec, placement },
@@ -99,7 +113,7 @@ export class JobService {
           : null,
       callbackUrl: fields.callbackUrl,
       idempotency: key
-        ? { key: `createOutpaintJob:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, image: image.sha256 }) }
+        ? { key: `createOutpaintJob:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, image: image.sha256 }) }
         : null,
     };
     const { jobs } = await this.submit(batch);
@@ -112,17 +126,28 @@ export class JobService {
    * original resources.
    */
   async submit(batch: JobBatch): Promise<{ jobs: JobRecord[]; prompt: PromptRecord | null }> {
+    for (const url of [batch.callbackUrl, batch.prompt?.callbackUrl]) if (url) await this.policy.vetCallbackUrl(url, "callbackUrl");
     await this.images.writeFile(batch.image);
     const now = new Date();
-    const passes = planPasses(batch.spec.placement, this.maxExtendPerPass[batch.tune.backend]);
+    const passes = planPasses(batch.spec.placement, this.policy.maxExtendPerPass[batch.tune.backend]);
+    const limit = await this.policy.activeJobLimit(batch.owner);
     const outcome = await this.db.transaction(async (tx) => {
       if (batch.idempotency) {
         const priorId = await findIdempotentResult(tx, batch.idempotency.key, batch.idempotency.hash, now);
         if (priorId) return { ...(await this.#loadPrior(tx, priorId)), replay: true };
       }
+      if (limit > 0) {
+        const active = await tx.jobs.countActive(batch.owner);
+        if (active + batch.count > limit) {
+          throw new RateLimitedError(
+            `This owner has ${active} queued or running jobs and may have at most ${limit}; retry when some have ended`,
+            ACTIVE_JOBS_RETRY_SECONDS,
+          );
+        }
+      }
       const input = await this.images.record(tx, batch.image);
       const prompt = batch.prompt
-        ? await tx.prompts.create({ ...batch.prompt, id: newId(), tuneId: batch.tune.id, createdAt: now })
+        ? await tx.prompts.create({ ...batch.prompt, id: newId(), ownerId: batch.owner, tuneId: batch.tune.id, createdAt: now })
         : null;
       const jobs: JobRecord[] = [];
       for (let i = 0; i < batch.count; i++) {
@@ -130,6 +155,7 @@ export class JobService {
         jobs.push(
           await tx.jobs.create({
             id: newId(),
+            ownerId: batch.owner,
             promptId: prompt?.id ?? null,
             tuneId: batch.tune.id,
             width: spec.placement.canvasWidth,
@@ -167,8 +193,8 @@ export class JobService {
   }
 
   /** Cancels a queued job at once; asks a running one to stop and waits for it briefly. */
-  async cancel(id: string): Promise<JobRecord> {
-    const job = await this.db.jobs.find(id);
+  async cancel(owner: string, id: string): Promise<JobRecord> {
+    const job = await this.db.jobs.find(id, owner);
     if (!job) throw new NotFoundError("job", id, "id");
     if (isTerminal(job.status)) throw new ConflictError(`Job ${id} has already ended with status ${job.status}`);
     const now = new Date();
@@ -194,9 +220,9 @@ export class JobService {
    * The job's current state, then every newer snapshot, ending after the final state. Snapshots
    * the current state already covers (by revision) are skipped.
    */
-  async watch(id: string): Promise<AsyncIterableIterator<JobRecord>> {
+  async watch(owner: string, id: string): Promise<AsyncIterableIterator<JobRecord>> {
     const updates = this.events.subscribe("job", id);
-    const current = await this.db.jobs.find(id);
+    const current = await this.db.jobs.find(id, owner);
     if (!current) {
       updates.close();
       throw new NotFoundError("job", id, "id");

@@ -42,16 +42,16 @@ export class PromptService {
     private readonly events: AppEvents,
   ) {}
 
-  get(id: string): Promise<PromptRecord | null> {
-    return this.db.prompts.find(id);
+  get(owner: string, id: string): Promise<PromptRecord | null> {
+    return this.db.prompts.find(id, owner);
   }
 
   getMany(ids: readonly string[]): Promise<PromptRecord[]> {
     return this.db.prompts.findMany(ids);
   }
 
-  list(tuneId: string | null | undefined, first?: number | null, after?: string | null): Promise<Page<PromptRecord>> {
-    return this.db.prompts.list(tuneId ?? null, pageRequest(first, after));
+  list(owner: string, tuneId: string | null | undefined, first?: number | null, after?: string | null): Promise<Page<PromptRecord>> {
+    return this.db.prompts.list(owner, tuneId ?? null, pageRequest(first, after));
   }
 
   /**
@@ -59,6 +59,7 @@ export class PromptService {
    * prompt must carry an input image and --outpaint flags: it outpaints only.
    */
   async create(
+    owner: string,
     tuneId: string,
     request: PromptRequest,
     idempotencyKey?: string | null,
@@ -80,7 +81,7 @@ export class PromptService {
     const callbackUrl = optionalHttpUrl(request.callbackUrl, "callbackUrl");
     const key = checkIdempotencyKey(idempotencyKey);
 
-    const tune = await this.tunes.resolveForWork(tuneId, "tuneId");
+    const tune = await this.tunes.resolveForWork(owner, tuneId, "tuneId");
     // Only the CPU fill runs today: it outpaints an input image and uses no text or LoRA.
     if (request.maskImage !== null && request.maskImage !== undefined) {
       throw new InputError("maskImage", "no mask image (masks for inpainting are not supported on a CPU_FILL tune)", described("a mask image"));
@@ -103,7 +104,7 @@ export class PromptService {
       throw new InputError("text", "--outpaint <anchor> flags (a CPU_FILL tune only outpaints)", text);
     }
     const flags = parsed.outpaint;
-    const image = await this.images.prepare(request.inputImage, "inputImage");
+    const image = await this.images.prepare(owner, request.inputImage, "inputImage");
     const placement = planPlacement(
       { kind: "target", width: flags.width ?? image.width, height: flags.height ?? image.height, anchor: flags.anchor },
       image,
@@ -137,6 +138,7 @@ export class PromptService {
     checkSpecAgainstImage(spec, placement);
     const { inputImage: _inputImage, ...rest } = request;
     const { prompt } = await this.jobs.submit({
+      owner,
       tune,
       image,
       spec: { ...spec, placement },
@@ -144,16 +146,16 @@ export class PromptService {
       prompt: { text, negativePrompt, callbackUrl, callbackFormat, params },
       callbackUrl: null,
       idempotency: key
-        ? { key: `createPrompt:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }
+        ? { key: `createPrompt:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }
         : null,
     });
     return prompt!;
   }
 
   /** The prompt now, then again whenever one of its jobs changes status, ending once all have ended. */
-  async watch(id: string): Promise<AsyncIterableIterator<PromptRecord>> {
+  async watch(owner: string, id: string): Promise<AsyncIterableIterator<PromptRecord>> {
     const updates = this.events.subscribe("prompt", id);
-    const prompt = await this.db.prompts.find(id);
+    const prompt = await this.db.prompts.find(id, owner);
     if (!prompt) {
       updates.close();
       throw new NotFoundError("prompt", id, "id");

@@ -1,4 +1,6 @@
-import { ConflictError, described, InputError, NotFoundError } from "../../core/errors.js";
+import { ConflictError, described, ForbiddenError, InputError, NotFoundError } from "../../core/errors.js";
+import { LOCAL_OWNER } from "../../core/owner.js";
+import type { KeyService } from "../keys/key.service.js";
 import { newId } from "../../core/ids.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
@@ -23,7 +25,12 @@ export class TuneService {
     private readonly db: Database,
     /** Backends this process can run jobs on. */
     readonly availableBackends: readonly Backend[],
+    private readonly keys: KeyService,
   ) {}
+
+  async #isOperator(owner: string): Promise<boolean> {
+    return owner === LOCAL_OWNER && !(await this.keys.required());
+  }
 
   /** Makes sure a default base tune exists; creates the built-in CPU tune on first start. */
   async ensureDefault(): Promise<TuneRecord> {
@@ -33,38 +40,45 @@ export class TuneService {
       const cpu = await tx.tunes.findByBackend("CPU_FILL");
       if (cpu) return tx.tunes.makeDefault(cpu.id);
       return tx.tunes.create(
-        { id: newId(), title: BUILT_IN_TUNE_TITLE, kind: "BASE", backend: "CPU_FILL", baseTuneId: null, isDefault: true },
+        { id: newId(), title: BUILT_IN_TUNE_TITLE, kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true },
         new Date(),
       );
     });
   }
 
-  get(id: string): Promise<TuneRecord | null> {
-    return this.db.tunes.find(id);
+  get(owner: string, id: string): Promise<TuneRecord | null> {
+    return this.db.tunes.find(id, owner);
   }
 
   getManyIncludingDeleted(ids: readonly string[]): Promise<TuneRecord[]> {
     return this.db.tunes.findMany(ids);
   }
 
-  list(first?: number | null, after?: string | null): Promise<Page<TuneRecord>> {
-    return this.db.tunes.list(pageRequest(first, after));
+  list(owner: string, first?: number | null, after?: string | null): Promise<Page<TuneRecord>> {
+    return this.db.tunes.list(owner, pageRequest(first, after));
   }
 
-  async create(request: CreateTuneRequest): Promise<TuneRecord> {
+  /**
+   * A new tune of `owner`. Making it the default makes it built in (every owner runs on the
+   * default), which only the operator may do: the local owner of a server without keys.
+   */
+  async create(owner: string, request: CreateTuneRequest): Promise<TuneRecord> {
     const title = request.title.trim();
     if (title.length === 0 || title.length > MAX_TITLE) {
       throw new InputError("title", `a title of 1 to ${MAX_TITLE} characters`, request.title);
     }
     const kind = oneOf(request.kind, "kind", TUNE_KINDS, request.baseTuneId ? "LORA" : "BASE");
     const isDefault = request.isDefault ?? false;
+    if (isDefault && !(await this.#isOperator(owner))) {
+      throw new ForbiddenError("Only the operator (without API keys, on loopback) can set the server's default tune");
+    }
     let backend: Backend;
     let baseTuneId: string | null = null;
     if (kind === "BASE") {
       if (request.baseTuneId) throw new InputError("baseTuneId", "no base tune for a BASE tune", request.baseTuneId);
       backend = oneOf(request.backend, "backend", BACKENDS, "CPU_FILL");
     } else {
-      const base = request.baseTuneId ? await this.db.tunes.find(request.baseTuneId) : null;
+      const base = request.baseTuneId ? await this.db.tunes.find(request.baseTuneId, owner) : null;
       if (!base || base.kind !== "BASE" || base.backend !== "FLUX_FILL_TRT") {
         throw new InputError("baseTuneId", "the id of a BASE tune with backend FLUX_FILL_TRT (LoRAs apply to FLUX.1 Fill)", request.baseTuneId);
       }
@@ -77,13 +91,16 @@ export class TuneService {
     }
     return this.db.transaction(async (tx) => {
       if (isDefault) await tx.tunes.clearDefault();
-      return tx.tunes.create({ id: newId(), title, kind, backend, baseTuneId, isDefault }, new Date());
+      return tx.tunes.create({ id: newId(), title, kind, backend, baseTuneId, isDefault, ownerId: isDefault ? null : owner }, new Date());
     });
   }
 
-  async delete(id: string): Promise<boolean> {
-    const tune = await this.db.tunes.find(id);
+  async delete(owner: string, id: string): Promise<boolean> {
+    const tune = await this.db.tunes.find(id, owner);
     if (!tune) throw new NotFoundError("tune", id, "id");
+    if (tune.ownerId === null && !(await this.#isOperator(owner))) {
+      throw new ForbiddenError(`Tune ${id} is built in; only the operator can delete it`);
+    }
     if (tune.isDefault) {
       throw new ConflictError(`Tune ${id} is the default tune; make another tune the default before deleting it`);
     }
@@ -94,8 +111,8 @@ export class TuneService {
   }
 
   /** The tune a new job runs on: the one named, or the default. Refuses tunes this server cannot run. */
-  async resolveForWork(tuneId: string | null | undefined, field: string): Promise<TuneRecord> {
-    const tune = tuneId ? await this.db.tunes.find(tuneId) : await this.db.tunes.findDefault();
+  async resolveForWork(owner: string, tuneId: string | null | undefined, field: string): Promise<TuneRecord> {
+    const tune = tuneId ? await this.db.tunes.find(tuneId, owner) : await this.db.tunes.findDefault();
     if (!tune) {
       if (tuneId) throw new InputError(field, "the id of an existing tune", tuneId);
       throw new ConflictError("This server has no default tune; pass a tuneId");

@@ -1,18 +1,19 @@
-import { imageUrl, type ImageRecord } from "../../core/image.js";
+import type { ImageRecord } from "../../core/image.js";
 import { aggregateStatus, type JobRecord } from "../../core/job.js";
 import type { PromptRecord } from "../../core/prompt.js";
+import type { ImageUrlOf } from "../images/image-links.js";
 
 // The JSON shapes events carry (and REST answers will): plain objects with absolute image URLs.
 
-export function imageJson(image: ImageRecord, origin: string) {
+export function imageJson(image: ImageRecord, urlOf: ImageUrlOf) {
   const { id, width, height, format, bytes, sha256 } = image;
-  return { id, url: imageUrl(origin, image), width, height, format, bytes, sha256 };
+  return { id, url: urlOf(image), width, height, format, bytes, sha256 };
 }
 
-export function jobJson(job: JobRecord, images: ReadonlyMap<string, ImageRecord>, origin: string) {
+export function jobJson(job: JobRecord, images: ReadonlyMap<string, ImageRecord>, urlOf: ImageUrlOf) {
   const image = (id: string | null) => {
     const record = id ? images.get(id) : undefined;
-    return record ? imageJson(record, origin) : null;
+    return record ? imageJson(record, urlOf) : null;
   };
   const { x, y, width, height } = job.spec.placement;
   return {
@@ -37,8 +38,8 @@ export function jobJson(job: JobRecord, images: ReadonlyMap<string, ImageRecord>
   };
 }
 
-export function promptJson(prompt: PromptRecord, jobs: JobRecord[], images: ReadonlyMap<string, ImageRecord>, origin: string) {
-  const jobViews = jobs.map((job) => jobJson(job, images, origin));
+export function promptJson(prompt: PromptRecord, jobs: JobRecord[], images: ReadonlyMap<string, ImageRecord>, urlOf: ImageUrlOf) {
+  const jobViews = jobs.map((job) => jobJson(job, images, urlOf));
   return {
     id: prompt.id,
     tuneId: prompt.tuneId,
@@ -53,14 +54,20 @@ export function promptJson(prompt: PromptRecord, jobs: JobRecord[], images: Read
 }
 
 /** A prompt as Astria's API shows it, so clients written for Astria read it unchanged. */
-export function astriaPromptJson(prompt: PromptRecord, jobs: JobRecord[], images: ReadonlyMap<string, ImageRecord>, origin: string) {
+export function astriaPromptJson(
+  prompt: PromptRecord,
+  jobs: JobRecord[],
+  images: ReadonlyMap<string, ImageRecord>,
+  origin: string,
+  urlOf: ImageUrlOf,
+) {
   const status = aggregateStatus(jobs.map((job) => job.status));
   const started = jobs.flatMap((job) => (job.startedAt ? [job.startedAt.getTime()] : []));
   const finished = jobs.flatMap((job) => (job.finishedAt ? [job.finishedAt.getTime()] : []));
   const input = jobs[0] ? images.get(jobs[0].inputImageId) : undefined;
   const results = jobs.flatMap((job) => {
     const image = job.resultImageId ? images.get(job.resultImageId) : undefined;
-    return image ? [imageUrl(origin, image)] : [];
+    return image ? [urlOf(image)] : [];
   });
   const { params } = prompt;
   return {
@@ -78,7 +85,7 @@ export function astriaPromptJson(prompt: PromptRecord, jobs: JobRecord[], images
     h: params.h,
     ar: params.ar,
     callback: prompt.callbackUrl,
-    input_image: input ? imageUrl(origin, input) : null,
+    input_image: input ? urlOf(input) : null,
     mask_image: null,
     status,
     started_training_at: started.length > 0 ? new Date(Math.min(...started)).toISOString() : null,

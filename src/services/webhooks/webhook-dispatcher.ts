@@ -1,8 +1,12 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Logger } from "pino";
 import { settlesWithin } from "../../core/timing.js";
 import type { WebhookDeliveryRecord } from "../../core/webhook.js";
 import type { Database } from "../../db/database.js";
 import type { AttemptOutcome } from "../../db/webhook.repository.js";
+import type { AddressPolicy } from "../net/address-policy.js";
+import { pinnedLookup } from "../net/pinned-lookup.js";
 import { sign } from "./signature.js";
 
 export interface DispatchOptions {
@@ -19,7 +23,10 @@ const IDLE_POLL_MS = 5000;
 /**
  * Delivers the outbox: POSTs each due event with Standard Webhooks headers, marks it delivered on
  * a 2xx answer, else schedules a retry with exponential backoff and jitter (kept in the database,
- * so retries survive restarts) until the attempts run out.
+ * so retries survive restarts) until the attempts run out. Every attempt resolves and vets the
+ * callback URL again with the address policy and connects to the vetted address; a refused
+ * address is a failed attempt like any other. Redirects are not followed (a 3xx is a failed
+ * attempt): following one would send the signed event to a target nobody vetted or registered.
  */
 export class WebhookDispatcher {
   #wake: () => void = () => {};
@@ -31,6 +38,7 @@ export class WebhookDispatcher {
     private readonly secret: string,
     private readonly options: DispatchOptions,
     private readonly logger: Logger,
+    private readonly policy: AddressPolicy,
   ) {}
 
   start(): void {
@@ -73,23 +81,15 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(delivery.url, {
-        method: "POST",
-        body: delivery.body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "outpaint-server webhooks",
-          "webhook-id": delivery.id,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": sign(this.secret, delivery.id, timestamp, delivery.body),
-        },
+      status = await this.#post(delivery, {
+        "content-type": "application/json",
+        "user-agent": "outpaint-server webhooks",
+        "webhook-id": delivery.id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": sign(this.secret, delivery.id, timestamp, delivery.body),
       });
-      status = response.status;
-      await response.body?.cancel();
     } catch (failure) {
-      error = failure instanceof Error ? (failure.cause instanceof Error ? failure.cause.message : failure.message) : String(failure);
+      error = failure instanceof Error ? failure.message : String(failure);
     }
     const delivered = status !== null && status >= 200 && status < 300;
     const outcome: AttemptOutcome = {
@@ -106,6 +106,38 @@ export class WebhookDispatcher {
     if (delivered) this.logger.info(log, "webhook delivered");
     else if (outcome.status === "FAILED") this.logger.warn(log, "webhook failed for good");
     else this.logger.info({ ...log, retryAt: outcome.nextAttemptAt }, "webhook attempt failed; will retry");
+  }
+
+  /** POSTs the body to the vetted address of the delivery's URL; answers the HTTP status. */
+  async #post(delivery: WebhookDeliveryRecord, headers: Record<string, string>): Promise<number> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    const timedOut = () => new Error(`no answer within ${this.options.timeoutMs} ms`);
+    const url = this.policy.parse(delivery.url, "callbackUrl");
+    const vetted = await this.policy.vet(url, "callbackUrl");
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw timedOut();
+    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(url, {
+        method: "POST",
+        headers: { ...headers, "content-length": Buffer.byteLength(delivery.body) },
+        lookup: pinnedLookup(vetted.address, vetted.family),
+        // A fresh connection per attempt: a pooled socket would skip this attempt's vetting.
+        agent: false,
+      });
+      const timer = setTimeout(() => req.destroy(timedOut()), remaining);
+      req.on("response", (response) => {
+        clearTimeout(timer);
+        // Only the status matters; the receiver's body is not read.
+        response.destroy();
+        resolve(response.statusCode ?? 0);
+      });
+      req.on("error", (failure) => {
+        clearTimeout(timer);
+        reject(failure);
+      });
+      req.end(delivery.body);
+    });
   }
 
   #backoff(attempt: number): number {

@@ -1,6 +1,7 @@
 import { newId } from "../../core/ids.js";
 import { aggregateStatus, isTerminal, type JobRecord } from "../../core/job.js";
 import type { Repositories } from "../../db/repositories.js";
+import type { ImageLinks, ImageUrlOf } from "../images/image-links.js";
 import { astriaPromptJson, jobJson, promptJson } from "./payloads.js";
 
 /**
@@ -9,11 +10,17 @@ import { astriaPromptJson, jobJson, promptJson } from "./payloads.js";
  */
 export class WebhookOutbox {
   #origin = "http://localhost";
+  #urlOf: ImageUrlOf;
   #onQueued: () => void = () => {};
+
+  constructor(private readonly links: ImageLinks) {
+    this.#urlOf = links.at(this.#origin);
+  }
 
   /** The origin image URLs in events use; known once the server listens. */
   setOrigin(origin: string): void {
     this.#origin = origin;
+    this.#urlOf = this.links.at(origin);
   }
 
   /** Called after a transaction that queued events commits. */
@@ -35,7 +42,7 @@ export class WebhookOutbox {
     if (job.callbackUrl) {
       const images = await tx.images.forJobs([job]);
       const type = `job.${job.status.toLowerCase()}`;
-      await this.#enqueue(tx, job.callbackUrl, type, envelope(type, now, jobJson(job, images, this.#origin)), now, {
+      await this.#enqueue(tx, job.callbackUrl, type, envelope(type, now, jobJson(job, images, this.#urlOf)), now, {
         jobId: job.id,
         promptId: job.promptId,
       });
@@ -52,8 +59,8 @@ export class WebhookOutbox {
         // Astria POSTs the prompt itself; the Standard Webhooks headers still come with it.
         const body =
           prompt.callbackFormat === "ASTRIA"
-            ? JSON.stringify(astriaPromptJson(prompt, jobs, images, this.#origin))
-            : envelope(type, now, promptJson(prompt, jobs, images, this.#origin));
+            ? JSON.stringify(astriaPromptJson(prompt, jobs, images, this.#origin, this.#urlOf))
+            : envelope(type, now, promptJson(prompt, jobs, images, this.#urlOf));
         await this.#enqueue(tx, prompt.callbackUrl, type, body, now, { jobId: null, promptId: prompt.id });
         queued = true;
       }
