@@ -141,6 +141,20 @@ describe("exposure and rate limits", () => {
     }
   });
 
+  test("production mode: no introspection, no stack traces in errors", async () => {
+    const server = await ServerProcess.start({ NODE_ENV: "production" });
+    try {
+      const introspection = await gql(server.graphqlUrl, "{ __schema { types { name } } }");
+      assert.deepEqual(codes(introspection), ["GRAPHQL_VALIDATION_FAILED"]);
+      const failures = [introspection, await gql(server.graphqlUrl, "{ jobs { nodes { nope } } }"), await gql(server.graphqlUrl, "{ jobs {")];
+      for (const failure of failures) {
+        for (const error of failure.errors ?? []) assert.equal(error.extensions?.stacktrace, undefined, JSON.stringify(error));
+      }
+    } finally {
+      await server.dispose();
+    }
+  });
+
   test("a key over its rate limit gets RATE_LIMITED with Retry-After; other keys are unaffected", async () => {
     const server = await ServerProcess.start({ RATE_LIMIT_PER_MINUTE: "5" });
     try {
