@@ -3,8 +3,9 @@ import type { ApiKeyRecord } from "../core/api-key.js";
 import { loadSettings } from "../config/settings.js";
 import { Database } from "../db/database.js";
 import { KeyService } from "../services/keys/key.service.js";
+import { UsageError } from "./usage-error.js";
 
-const USAGE = `Usage:
+export const KEYS_HELP = `Usage:
   outpaint keys create --owner <owner> [--name <name>]   prints the new key once
   outpaint keys list [--json]
   outpaint keys revoke <id or prefix>
@@ -18,7 +19,7 @@ export async function keysCommand(args: string[]): Promise<void> {
   const [action = "", ...rest] = args;
   const run = { create, list, revoke }[action];
   if (!run) {
-    process.stderr.write(`Expected one of create, list, revoke for keys but received ${JSON.stringify(action)}\n\n${USAGE}`);
+    process.stderr.write(`Expected one of create, list, revoke for keys but received ${JSON.stringify(action)}\n\n${KEYS_HELP}`);
     process.exitCode = 2;
     return;
   }
@@ -62,5 +63,3 @@ async function revoke(keys: KeyService, args: string[]): Promise<void> {
 function state(key: ApiKeyRecord): string {
   return key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : "active";
 }
-
-export class UsageError extends Error {}

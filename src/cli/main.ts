@@ -5,11 +5,18 @@ import { loadSettings, SettingsError } from "../config/settings.js";
 import { AppError } from "../core/errors.js";
 import { startServer } from "../server/server.js";
 import { readWebhookSecret } from "../services/webhooks/webhook-secret.js";
-import { keysCommand, UsageError } from "./keys.command.js";
+import { ApiError } from "./client/api-client.js";
+import { EXPAND_HELP, expandCommand } from "./expand.command.js";
+import { cancelCommand, JOBS_HELP, jobsCommand } from "./jobs.command.js";
+import { KEYS_HELP, keysCommand } from "./keys.command.js";
+import { UsageError } from "./usage-error.js";
 
-const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+const COMMANDS: Record<string, { summary: string; help?: string; run: (args: string[]) => Promise<void> }> = {
   serve: { summary: "Run the API and the job worker on the embedded default (SQLite, local images, CPU fill)", run: serve },
-  keys: { summary: "Create, list and revoke API keys: keys create --owner <owner> | keys list | keys revoke <id>", run: keysCommand },
+  expand: { summary: "Outpaint an image with live progress: expand photo.jpg --right 512 -o out.png", help: EXPAND_HELP, run: expandCommand },
+  jobs: { summary: "List your newest jobs: jobs [--status running] [--json]", help: JOBS_HELP, run: jobsCommand },
+  cancel: { summary: "Cancel jobs by id: cancel <id>...", run: cancelCommand },
+  keys: { summary: "Create, list and revoke API keys: keys create --owner <owner> | keys list | keys revoke <id>", help: KEYS_HELP, run: keysCommand },
   "webhook-secret": { summary: "Print the secret webhook signatures are made with (to verify them)", run: printWebhookSecret },
 };
 
@@ -60,11 +67,21 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  if (command.help && (args.includes("--help") || args.includes("-h"))) {
+    process.stdout.write(command.help);
+    return;
+  }
   await command.run(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof SettingsError || error instanceof UsageError || error instanceof AppError || isArgumentError(error)) {
+  if (error instanceof UsageError || isArgumentError(error)) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof ApiError) {
+    process.stderr.write(`error: ${error.code}${error.field ? ` (${error.field})` : ""}: ${error.message}\n`);
+  } else if (error instanceof SettingsError || error instanceof AppError) {
     process.stderr.write(`${(error as Error).message}\n`);
   } else {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
