@@ -39,6 +39,11 @@ export class WebhookRepository {
     return row?.nextAttemptAt ?? null;
   }
 
+  /** Deliveries still to be attempted (served by the status index). */
+  countPending(): Promise<number> {
+    return this.client.webhookDelivery.count({ where: { status: "PENDING" } });
+  }
+
   async recordAttempt(id: string, outcome: AttemptOutcome): Promise<void> {
     await this.client.webhookDelivery.update({ where: { id }, data: outcome });
   }

@@ -15,6 +15,7 @@ import { astriaRoutes } from "./routes/astria.routes.js";
 import { graphiqlRoutes } from "./routes/graphiql.routes.js";
 import { healthRoutes } from "./routes/health.routes.js";
 import { imageRoutes } from "./routes/images.routes.js";
+import { metricsRoutes } from "./routes/metrics.routes.js";
 
 export interface RunningServer {
   url: string;
@@ -52,6 +53,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   );
 
   app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
   app.use(imageRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(astriaRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));

@@ -16,6 +16,7 @@ import { KeyService } from "./keys/key.service.js";
 import { JobService } from "./jobs/job.service.js";
 import { LocalJobQueue } from "./jobs/local-job-queue.js";
 import { Maintenance } from "./maintenance/maintenance.js";
+import { Metrics } from "./metrics/metrics.js";
 import { PromptService } from "./prompts/prompt.service.js";
 import { TuneService } from "./tunes/tune.service.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
@@ -36,6 +37,7 @@ export interface Services {
   webhooks: WebhookService;
   astria: AstriaService;
   queue: LocalJobQueue;
+  metrics: Metrics;
   engineStats(): EngineStats;
   /** Starts running jobs, delivering webhooks and housekeeping; `origin` is where clients reach the server. */
   startWork(origin: string): Promise<void>;
@@ -51,6 +53,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     logger.warn({ migrations: db.migrations.modified }, "migrations changed after they were applied");
   }
   const availableBackends: Backend[] = ["CPU_FILL"];
+  const metrics = new Metrics();
   const events = createEvents();
   const keys = new KeyService(db);
   const tunes = new TuneService(db, availableBackends, keys);
@@ -78,9 +81,10 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     },
     logger,
     addresses,
+    metrics,
   );
   outbox.onQueued(() => dispatcher.notify());
-  const runner = new JobRunner(db, images, engine, events, outbox, logger);
+  const runner = new JobRunner(db, images, engine, events, outbox, logger, metrics);
   const queue = new LocalJobQueue(
     db,
     runner,
@@ -95,6 +99,12 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   });
   const prompts = new PromptService(db, tunes, images, jobs, events);
   const webhooks = new WebhookService(db);
+  metrics.readStateFrom({
+    jobsByStatus: () => jobs.countByStatus(),
+    pendingWebhooks: () => db.webhooks.countPending(),
+    runningLocal: () => queue.runningCount,
+    engine: () => engine.stats(),
+  });
   const maintenance = new Maintenance(db, store, { retentionMs: settings.retentionMs, intervalMs: MAINTENANCE_INTERVAL_MS }, logger);
 
   return {
@@ -107,6 +117,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     webhooks,
     astria: new AstriaService(db, prompts, links),
     queue,
+    metrics,
     engineStats: () => engine.stats(),
     async startWork(origin) {
       outbox.setOrigin(origin);
@@ -118,6 +129,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
       await queue.stop(graceMs);
       await dispatcher.stop();
       await maintenance.stop();
+      metrics.close();
       engine.close();
       await db.close();
     },

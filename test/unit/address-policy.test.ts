@@ -7,6 +7,7 @@ import { InputError } from "../../src/core/errors.js";
 import type { WebhookDeliveryRecord } from "../../src/core/webhook.js";
 import type { Database } from "../../src/db/database.js";
 import type { AttemptOutcome } from "../../src/db/webhook.repository.js";
+import { Metrics } from "../../src/services/metrics/metrics.js";
 import { AddressPolicy, type Resolve } from "../../src/services/net/address-policy.js";
 import { pinnedLookup } from "../../src/services/net/pinned-lookup.js";
 import { WebhookDispatcher } from "../../src/services/webhooks/webhook-dispatcher.js";
@@ -238,7 +239,7 @@ describe("connecting to the vetted address", () => {
       },
     } as unknown as Database;
     const secret = `whsec_${Buffer.from("a unit test secret of 32 bytes!!").toString("base64")}`;
-    const dispatcher = new WebhookDispatcher(db, secret, { timeoutMs: 5000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 1000 }, pino({ level: "silent" }), policy);
+    const dispatcher = new WebhookDispatcher(db, secret, { timeoutMs: 5000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 1000 }, pino({ level: "silent" }), policy, new Metrics());
     dispatcher.start();
     try {
       return await outcome;

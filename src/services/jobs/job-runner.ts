@@ -5,6 +5,7 @@ import { NativeError, type FillEngine } from "../../native/fill-engine.js";
 import type { AppEvents } from "../events/topics.js";
 import type { RawImage } from "../../images/codec.js";
 import type { ImageService } from "../images/image.service.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import { ProgressTracker } from "./progress-tracker.js";
 
@@ -26,12 +27,14 @@ export class JobRunner {
     private readonly events: AppEvents,
     private readonly outbox: WebhookOutbox,
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   async run(job: JobRecord, signal: AbortSignal): Promise<void> {
     const tracker = new ProgressTracker(job, this.db, this.events, this.outbox);
     const log = this.logger.child({ jobId: job.id, attempt: job.attempts });
     tracker.announce();
+    this.metrics.runStarted(job);
     log.info("job started");
     try {
       const input = await this.db.images.find(job.inputImageId);
@@ -41,6 +44,7 @@ export class JobRunner {
       const image = await this.images.saveRaw(job.ownerId, result.image, job.spec.outputFormat);
       const total = result.steps + 1;
       if (await tracker.finish({ status: "SUCCEEDED", resultImageId: image.id, step: total, percent: 100 })) {
+        this.metrics.runEnded(tracker.job);
         log.info({ resultImageId: image.id, passes: job.spec.passes.length }, "job succeeded");
       } else {
         log.warn("job finished but this attempt no longer owned it; result discarded");
@@ -68,11 +72,16 @@ export class JobRunner {
     for (const [index, placement] of spec.passes.entries()) {
       const passesLeft = spec.passes.length - index;
       let passSteps = 0;
+      // The first step of a pass is timed from the engine call, so decoding and previews are not counted.
+      let lastStepAt = performance.now();
       const filled = await this.engine.outpaint(
         { original: canvas, placement, infill: spec.infill, feather: spec.blur, seed: spec.seed },
         {
           signal,
           onProgress: ({ stage, step, totalSteps }) => {
+            const now = performance.now();
+            this.metrics.stepTook(stage, (now - lastStepAt) / 1000);
+            lastStepAt = now;
             passSteps = totalSteps;
             // Until they run, later passes are counted as long as this one; the last step stores the result.
             tracker.update({ stage, pass: index + 1, step: stepsDone + step, totalSteps: stepsDone + totalSteps * passesLeft + 1 });
@@ -101,13 +110,13 @@ export class JobRunner {
         log.info("job handed back to the queue at shutdown");
         return;
       }
-      await tracker.finish({ status: "CANCELLED" });
+      if (await tracker.finish({ status: "CANCELLED" })) this.metrics.runEnded(tracker.job);
       log.info("job cancelled");
       return;
     }
     const code = error instanceof NativeError ? error.code : "INTERNAL";
     const message = error instanceof Error ? error.message : String(error);
     log.error({ err: error }, "job failed");
-    await tracker.finish({ status: "FAILED", error: { code, message, field: null } });
+    if (await tracker.finish({ status: "FAILED", error: { code, message, field: null } })) this.metrics.runEnded(tracker.job);
   }
 }

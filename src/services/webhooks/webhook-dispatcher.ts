@@ -5,6 +5,7 @@ import { settlesWithin } from "../../core/timing.js";
 import type { WebhookDeliveryRecord } from "../../core/webhook.js";
 import type { Database } from "../../db/database.js";
 import type { AttemptOutcome } from "../../db/webhook.repository.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { AddressPolicy } from "../net/address-policy.js";
 import { pinnedLookup } from "../net/pinned-lookup.js";
 import { sign } from "./signature.js";
@@ -39,6 +40,7 @@ export class WebhookDispatcher {
     private readonly options: DispatchOptions,
     private readonly logger: Logger,
     private readonly policy: AddressPolicy,
+    private readonly metrics: Metrics,
   ) {}
 
   start(): void {
@@ -102,6 +104,7 @@ export class WebhookDispatcher {
       nextAttemptAt: delivered ? now : new Date(now.getTime() + this.#backoff(attempt)),
     };
     await this.db.webhooks.recordAttempt(delivery.id, outcome);
+    this.metrics.webhookAttempt(delivered ? "delivered" : outcome.status === "FAILED" ? "failed" : "retry");
     const log = { deliveryId: delivery.id, url: delivery.url, attempt, status, error };
     if (delivered) this.logger.info(log, "webhook delivered");
     else if (outcome.status === "FAILED") this.logger.warn(log, "webhook failed for good");
