@@ -1,5 +1,5 @@
-// Bundles the browser pages (GraphiQL) from npm packages into dist/web, so the server serves
-// them itself: no CDN at run time.
+// Bundles the browser pages (GraphiQL, the playground) from npm packages into dist/web, so the
+// server serves them itself: no CDN at run time.
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -42,3 +42,16 @@ await build({
 
 await copyFile(`${root}web/graphiql/index.html`, `${out}/index.html`);
 console.log(`built ${out}`);
+
+const playground = `${root}dist/web/playground`;
+await rm(playground, { recursive: true, force: true });
+await mkdir(playground, { recursive: true });
+await build({
+  ...common,
+  entryPoints: { main: `${root}web/playground/main.ts` },
+  outdir: playground,
+  format: "esm",
+  target: "es2022",
+});
+for (const file of ["index.html", "style.css"]) await copyFile(`${root}web/playground/${file}`, `${playground}/${file}`);
+console.log(`built ${playground}`);

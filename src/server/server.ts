@@ -16,6 +16,7 @@ import { graphiqlRoutes } from "./routes/graphiql.routes.js";
 import { healthRoutes } from "./routes/health.routes.js";
 import { imageRoutes } from "./routes/images.routes.js";
 import { metricsRoutes } from "./routes/metrics.routes.js";
+import { playgroundRoutes } from "./routes/playground.routes.js";
 
 export interface RunningServer {
   url: string;
@@ -57,6 +58,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   app.use(imageRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(astriaRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));
+  app.use(playgroundRoutes());
   app.use(GRAPHQL_PATH, express.json({ limit: inlineBodyLimit(settings.maxUploadBytes) }), graphql.handler);
   app.use(notFound);
   app.use(requestErrors(GRAPHQL_PATH, logger));
