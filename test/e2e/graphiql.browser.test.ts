@@ -38,6 +38,12 @@ test("GraphiQL loads from the server itself in headless Chromium and runs a quer
   await page.waitForFunction(`${responseText}.includes("CPU fill (no weights)")`, null, { timeout: 30_000 });
   const answer = (await page.evaluate(responseText)) as string;
   assert.match(answer, /"isDefault": true/);
+  // Example operations are preloaded as tabs, and the welcome text explains the key header.
+  const tabs = (await page.locator(".graphiql-tab").allTextContents()).map((text) => text.trim());
+  const expected = ["Tunes", "Outpaint", "FollowJob", "RecentJobs"];
+  assert.ok(expected.every((name, index) => tabs[index]?.startsWith(name)), JSON.stringify(tabs));
+  const editorText = (await page.evaluate(`(document.querySelector(".graphiql-query-editor")?.textContent ?? "").replace(/\u00a0/g, " ")`)) as string;
+  assert.match(editorText, /"Authorization": "Bearer opk_\.\.\."/);
   assert.deepEqual(foreignRequests, [], "everything is served by the server itself");
   assert.deepEqual(errors, []);
 });
