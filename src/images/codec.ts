@@ -23,7 +23,8 @@ export interface RawImage {
 }
 
 const FORMATS: Record<string, ImageFormat> = { png: "PNG", jpeg: "JPEG", webp: "WEBP" };
-const ACCEPTED = "a PNG, JPEG or WebP image";
+const KINDS = "PNG, JPEG or WebP image";
+const ACCEPTED = `a ${KINDS}`;
 
 /**
  * Checks that `bytes` are a complete still image in an accepted format and returns its facts.
@@ -41,22 +42,34 @@ export async function inspectImage(bytes: Buffer, field: string): Promise<ImageI
   const format = FORMATS[metadata.format];
   if (!format) throw new InputError(field, ACCEPTED, described(`a ${metadata.format} image`));
   if ((metadata.pages ?? 1) > 1) {
-    throw new InputError(field, `a still ${ACCEPTED}`, described(`an animated ${format} with ${metadata.pages} frames`));
+    throw new InputError(field, `a still ${KINDS}`, described(`an animated ${format} with ${metadata.pages} frames`));
   }
   const { width, height } = metadata.autoOrient;
   if (width * height > MAX_INPUT_PIXELS) {
     throw new InputError(field, `an image of at most ${MAX_INPUT_PIXELS} pixels`, described(`a ${width}x${height} image`));
   }
   try {
-    await sharp(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS }).raw().toBuffer();
+    await sharp(bytes, { failOn: format === "JPEG" ? "warning" : "error", limitInputPixels: MAX_INPUT_PIXELS }).raw().toBuffer();
   } catch (error) {
-    throw new InputError(
-      field,
-      `a complete, undamaged ${ACCEPTED}`,
-      described(`a ${format} that fails to decode (${(error as Error).message.trim()})`),
-    );
+    const reason = (error as Error).message.trim();
+    // libjpeg only warns about most damage; of its warnings, a premature end is refused (a few
+    // hundred bytes could otherwise claim 8192x8192 and be filled in), the rest are tolerated.
+    if (format !== "JPEG" || PREMATURE_END.test(reason) || !(await decodesDespiteWarnings(bytes))) {
+      throw new InputError(field, `a complete, undamaged ${KINDS}`, described(`a ${format} that fails to decode (${reason})`));
+    }
   }
   return { format, width, height };
+}
+
+const PREMATURE_END = /premature end/i;
+
+async function decodesDespiteWarnings(bytes: Buffer): Promise<boolean> {
+  try {
+    await sharp(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS }).raw().toBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Pixels as displayed (EXIF orientation applied), in sRGB, 8 bits per channel. */

@@ -113,6 +113,7 @@ const cases: Case[] = [
   { name: "image with no source", input: () => ({ image: {}, extend: { right: 64 } }), field: "image" },
   { name: "image id that does not exist", input: () => ({ image: { id: "01890000-0000-7000-8000-000000000000" }, extend: { right: 64 } }), field: "image.id" },
   { name: "decompression bomb: a PNG header claiming 100000x100000", input: (c) => ({ image: { base64: c.bombPng }, extend: { right: 64 } }), field: "image.base64" },
+  { name: "a 265-byte JPEG claiming 8192x8192 (found by the fuzz run)", input: () => ({ image: { base64: TINY_HUGE_JPEG }, extend: { right: 64 } }), field: "image.base64" },
   { name: "animated WebP", input: (c) => ({ image: { base64: c.animatedWebp }, extend: { right: 64 } }), field: "image.base64" },
   { name: "URL: not http(s)", input: () => ({ image: { url: "file:///etc/passwd" }, extend: { right: 64 } }), field: "image.url" },
   { name: "URL: loopback", input: () => ({ image: { url: "http://127.0.0.1:4000/images/x.png" }, extend: { right: 64 } }), field: "image.url" },
@@ -175,6 +176,10 @@ async function restOutcome(response: Response): Promise<Outcome> {
 }
 
 const MAX_UPLOAD = 2_000_000;
+
+/** Its frame header says 8192x8192 but the data ends at once; libjpeg would fill in 200 MB of grey. */
+const TINY_HUGE_JPEG =
+  "/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCCAAIAADASIAAhEBAxEB/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/xAAUAQEAAAAAAAAAAAAAAAAAAAAA/8QAFBEBAAAAAAAAAAAAAAAAAAAAAP/aAAwDAQACEQMRAD8AAA//2Q==";
 
 /** A valid PNG signature and header claiming 100000x100000 pixels, with one tiny IDAT: decoding it would need 30 GB. */
 async function bombPng(): Promise<Buffer> {
