@@ -103,6 +103,23 @@ describe("API keys and owners", () => {
     assert.equal((await fetch(unsigned, { headers: bearer(alice) })).status, 200);
   });
 
+  test("prompts: another owner cannot read, list, follow or fetch them over Astria's REST", async () => {
+    const form = new FormData();
+    form.set("prompt[text]", "--outpaint center --outpaint_width 600");
+    form.set("prompt[input_image]", new Blob([readFileSync(photo("chelsea.png"))]), "chelsea.png");
+    const created = await fetch(`${server.url}/tunes/1504944/prompts`, { method: "POST", headers: bearer(alice), body: form });
+    assert.equal(created.status, 201);
+    const { id } = (await created.json()) as { id: string };
+    assert.equal((await fetch(`${server.url}/tunes/1504944/prompts/${id}`, { headers: bearer(alice) })).status, 200);
+    assert.equal((await fetch(`${server.url}/tunes/1504944/prompts/${id}`, { headers: bearer(bob) })).status, 404);
+    const asBob = await gql(server.graphqlUrl, "query($id: ID!) { prompt(id: $id) { id } prompts { totalCount } }", { id }, bob);
+    assert.deepEqual(asBob.data, { prompt: null, prompts: { totalCount: 0 } });
+    const socket = wsClient(server.wsUrl, bob);
+    const followed = await collect(socket, "subscription($id: ID!) { promptUpdated(id: $id) { id } }", { id }).catch((errors: unknown) => [{ errors }]);
+    await socket.dispose();
+    assert.ok(JSON.stringify(followed).includes("NOT_FOUND"), JSON.stringify(followed));
+  });
+
   test("tunes: each owner sees the built-in tunes and its own; only the operator sets the default", async () => {
     const created = await gqlData<{ createTune: { id: string } }>(server.graphqlUrl, `mutation { createTune(input: { title: "alice's" }) { id } }`, {}, alice);
     const bobTunes = await gqlData<{ tunes: { nodes: { id: string }[] } }>(server.graphqlUrl, "{ tunes { nodes { id } } }", {}, bob);
