@@ -53,7 +53,7 @@ export interface JobRecord {
   tuneId: string;
   status: JobStatus;
   stage: JobStage | null;
-  /** The pass running, 1 to spec.passes.length; 0 when not running. */
+  /** The pass running (or, once ended, the last one run), 1 to spec.passes.length; 0 before a run starts. */
   pass: number;
   step: number;
   totalSteps: number;

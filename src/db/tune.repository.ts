@@ -45,8 +45,9 @@ export class TuneRepository {
     return row && toRecord(row);
   }
 
-  async findByBackend(backend: Backend): Promise<TuneRecord | null> {
-    const row = await this.client.tune.findFirst({ where: { backend, kind: "BASE", ...LIVE }, orderBy: { id: "asc" } });
+  /** The oldest live built-in base tune of a backend. */
+  async findBuiltInByBackend(backend: Backend): Promise<TuneRecord | null> {
+    const row = await this.client.tune.findFirst({ where: { backend, kind: "BASE", ownerId: null, ...LIVE }, orderBy: { id: "asc" } });
     return row && toRecord(row);
   }
 

@@ -3,8 +3,8 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import type { RequestHandler, Response } from "express";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type GraphQLSchema } from "graphql";
+import type { RequestHandler } from "express";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
@@ -12,11 +12,10 @@ import { createContext, type GraphQLContext } from "../graphql/context.js";
 import { DEFAULT_QUERY_LIMITS, queryLimitRules } from "../graphql/limits.js";
 import { formatError, formatErrors, type ErrorFormatOptions } from "../graphql/errors.js";
 import type { Services } from "../services/services.js";
-import { AppError, RateLimitedError, UnauthenticatedError } from "../core/errors.js";
+import { AppError, RateLimitedError } from "../core/errors.js";
 import type { Caller } from "../core/owner.js";
-import { wsAuthorization, type RequestGate } from "./auth.js";
+import { callerOf, wsAuthorization, type RequestGate } from "./auth.js";
 import { baseUrlOf } from "./base-url.js";
-import { STATUS } from "./http-errors.js";
 
 export interface GraphQLEndpoint {
   /** Express handler for POST/GET /graphql. */
@@ -28,6 +27,8 @@ export interface GraphQLEndpoint {
 const MAX_DOCUMENT_BYTES = 256 * 1024;
 /** Parsing stops past this many tokens, before any validation work (the standard introspection query has about 300). */
 const MAX_DOCUMENT_TOKENS = 5000;
+/** Operations one WebSocket may have running at once (subscriptions mostly). */
+const MAX_OPERATIONS_PER_SOCKET = 100;
 
 /** GraphQL over HTTP (Apollo) and over WebSocket (graphql-transport-ws) on the same server and path. */
 export async function startGraphQLEndpoint(
@@ -44,18 +45,36 @@ export async function startGraphQLEndpoint(
   const wsRules = [...specifiedRules, ...limits, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 
   const wsServer = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: MAX_DOCUMENT_BYTES });
-  const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage; caller?: Caller }>(
+  const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage; authorization?: string; caller?: Caller }>(
     {
       schema,
+      parse: (source) => parse(source, { maxTokens: MAX_DOCUMENT_TOKENS }),
       validate: (wsSchema, document) => validate(wsSchema, document, wsRules),
       // A connection without a valid key is closed with 4403 Forbidden before any operation.
       onConnect: async (ctx) => {
         try {
-          ctx.extra.caller = await gate.admit(wsAuthorization(ctx.connectionParams, ctx.extra.request));
+          await gate.checkKeylessOrigin(ctx.extra.request);
+          ctx.extra.authorization = wsAuthorization(ctx.connectionParams, ctx.extra.request);
+          ctx.extra.caller = await gate.admit(ctx.extra.authorization);
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
           throw error;
+        }
+      },
+      // Every operation is checked again: a key revoked since the connection opened stops working,
+      // and each operation takes one of the key's tokens. A socket may not hold too many at once.
+      onSubscribe: async (ctx) => {
+        try {
+          if (Object.keys(ctx.subscriptions).length >= MAX_OPERATIONS_PER_SOCKET) {
+            throw new RateLimitedError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations at once per WebSocket; complete some first`, 1);
+          }
+          ctx.extra.caller = await gate.admit(ctx.extra.authorization);
+          return undefined;
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          const retry = error instanceof RateLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {};
+          return [new GraphQLError(error.message, { extensions: { code: error.code, ...retry } })];
         }
       },
       context: (ctx): GraphQLContext =>
@@ -93,23 +112,9 @@ export async function startGraphQLEndpoint(
 
   return {
     handler: expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext(services, await httpCaller(gate, req.headers.authorization, res), baseUrlOf(req, options.publicUrl), logger),
+      // requireCaller, in front of this handler, has admitted the request.
+      context: async ({ req, res }) => createContext(services, callerOf(res), baseUrlOf(req, options.publicUrl), logger),
     }),
     stop: () => apollo.stop(),
   };
-}
-
-/** The caller of an HTTP operation; a refused key becomes a GraphQL error with its HTTP status. */
-async function httpCaller(gate: RequestGate, authorization: string | undefined, res: Response): Promise<Caller> {
-  try {
-    return await gate.admit(authorization, res);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const headers = new Map<string, string>();
-    if (error instanceof RateLimitedError) headers.set("Retry-After", String(error.retryAfterSeconds));
-    if (error instanceof UnauthenticatedError) headers.set("WWW-Authenticate", 'Bearer realm="outpaint"');
-    const retry = error instanceof RateLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {};
-    throw new GraphQLError(error.message, { extensions: { code: error.code, ...retry, http: { status: STATUS[error.code], headers } } });
-  }
 }

@@ -6,7 +6,8 @@ import type { Settings } from "../config/settings.js";
 import { buildAppSchema } from "../graphql/schema.js";
 import { startServices, type Services } from "../services/services.js";
 import { isLoopbackHost } from "./loopback.js";
-import { RequestGate } from "./auth.js";
+import { keylessOriginGuard, requireCaller, RequestGate } from "./auth.js";
+import { sendGraphQLError } from "./http-errors.js";
 import { inlineBodyLimit } from "./body-limit.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { notFound, requestErrors } from "./fallback-handlers.js";
@@ -53,13 +54,20 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     logger,
   );
 
+  app.use(keylessOriginGuard(gate, logger));
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));
   app.use(imageRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(astriaRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));
   app.use(playgroundRoutes());
-  app.use(GRAPHQL_PATH, express.json({ limit: inlineBodyLimit(settings.maxUploadBytes) }), graphql.handler);
+  // The key is checked before a body is read: nobody without one makes the server parse megabytes.
+  app.use(
+    GRAPHQL_PATH,
+    requireCaller(gate, logger, sendGraphQLError),
+    express.json({ limit: inlineBodyLimit(settings.maxUploadBytes) }),
+    graphql.handler,
+  );
   app.use(notFound);
   app.use(requestErrors(GRAPHQL_PATH, logger));
 

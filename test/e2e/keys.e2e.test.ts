@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request as httpRequest } from "node:http";
 import { after, before, describe, test } from "node:test";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { bearer, collect, gql, gqlData, uploadImage, wsClient } from "../helpers/graphql-client.js";
 import { JOB_FIELDS, JOB_UPDATED, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
@@ -136,9 +139,15 @@ describe("API keys and owners", () => {
     const keys = JSON.parse(listed.stdout) as { id: string; owner: string; prefix: string; revokedAt: string | null }[];
     assert.deepEqual(keys.map((key) => key.owner), ["alice", "bob", "carol"]);
     assert.ok(!listed.stdout.includes(spare) && !listed.stdout.includes(alice));
+    // An open WebSocket is checked again on every operation.
+    const socket = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazyCloseTimeout: 60_000, connectionParams: bearer(spare) });
+    const attempt = () => collect(socket, "subscription { jobUpdated(id: \"nope\") { id } }", {}).then((messages) => messages, (errors: unknown) => [{ errors }]);
+    assert.match(JSON.stringify(await attempt()), /NOT_FOUND/);
     const revoked = await server.cli("keys", "revoke", spare.slice(0, 12));
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.deepEqual(codes(await gql(server.graphqlUrl, "{ jobs { totalCount } }", {}, spare)), ["UNAUTHENTICATED"]);
+    assert.match(JSON.stringify(await attempt()), /UNAUTHENTICATED/);
+    await socket.dispose();
     const unknown = await server.cli("keys", "revoke", "opk_nothing");
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /No API key with id "opk_nothing"/);
@@ -155,6 +164,36 @@ describe("exposure and rate limits", () => {
       assert.match(result.stderr, /outpaint keys create --owner/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test("a keyless server answers only loopback Hosts and its own pages: no DNS rebinding, no cross-site requests", async () => {
+    const server = await ServerProcess.start();
+    try {
+      const { port } = new URL(server.url);
+      const status = (headers: Record<string, string>, method = "GET", path = "/healthz") =>
+        new Promise<number>((resolve, reject) => {
+          const request = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (response) => {
+            response.resume();
+            resolve(response.statusCode!);
+          });
+          request.on("error", reject);
+          request.end(method === "POST" ? JSON.stringify({ query: "{ tunes { totalCount } }" }) : undefined);
+        });
+      assert.equal(await status({ host: `127.0.0.1:${port}` }), 200);
+      assert.equal(await status({ host: `localhost:${port}` }), 200);
+      assert.equal(await status({ host: `attacker.example:${port}` }), 403, "a rebound DNS name is refused");
+      const json = { "content-type": "application/json", host: `127.0.0.1:${port}` };
+      assert.equal(await status({ ...json, origin: `http://127.0.0.1:${port}` }, "POST", "/graphql"), 200, "the server's own pages");
+      assert.equal(await status({ ...json, origin: "https://attacker.example" }, "POST", "/graphql"), 403, "another site's page");
+      const socket = new WebSocket(server.wsUrl, "graphql-transport-ws", { origin: "https://attacker.example" });
+      const closed = await new Promise<number>((resolve) => {
+        socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init" })));
+        socket.on("close", (code) => resolve(code));
+      });
+      assert.equal(closed, 4403);
+    } finally {
+      await server.dispose();
     }
   });
 

@@ -124,3 +124,20 @@ test("introspection nested beyond the ofType chain still counts its depth", () =
   const argsOfFields = `{ __schema { directives { args ${"{ type { fields { args ".repeat(2)}{ type { name } }${" } } }".repeat(2)} } } }`;
   assert.deepEqual(limitErrors(argsOfFields), ["Expected a query depth of at most 10 for query but received depth 11"]);
 });
+
+test("cost: a field counts once per item of the lists above it (pages by `first`, other lists as 10)", () => {
+  const appSchema = buildSchema(readFileSync(`${ROOT}schema.graphql`, "utf8"));
+  const errors = (document: string) =>
+    validate(appSchema, parse(document), [...specifiedRules, ...queryLimitRules(DEFAULT_QUERY_LIMITS)]).map((error) => error.message);
+  // Within depth 10, but 100 jobs x 10 x 10 x 10 through prompt.jobs: refused before it runs.
+  assert.deepEqual(errors("{ jobs(first: 100) { nodes { prompt { jobs { prompt { jobs { prompt { jobs { id } } } } } } } } }"), [
+    "Expected a cost of at most 50000 (fields times list sizes) for query but received cost 122202",
+  ]);
+  // A full page with every field of a job, its images, passes and deliveries is fine.
+  const everything = `id status stage width height attempts createdAt progress { pass passCount step totalSteps percent etaSeconds }
+    passes { number width height top right bottom left } input { id url } result { id url } preview { id url }
+    error { code message field } webhookDeliveries { id status attempts eventType } tune { id title } prompt { id text }`;
+  assert.deepEqual(errors(`{ jobs(first: 100) { totalCount nodes { ${everything} } } }`), []);
+  // A variable page size counts as the largest page.
+  assert.equal(errors(`query($n: Int) { jobs(first: $n) { nodes { prompt { jobs { prompt { jobs { id } } } } } } }`).length, 0);
+});

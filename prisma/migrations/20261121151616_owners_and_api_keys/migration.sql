@@ -1,5 +1,8 @@
 -- AlterTable
 ALTER TABLE "Tune" ADD COLUMN "ownerId" TEXT;
+-- Tunes made before owners existed were made keyless: they belong to "local". The default tune
+-- and the built-in CPU tune stay built in (NULL), visible to every owner.
+UPDATE "Tune" SET "ownerId" = 'local' WHERE "isDefault" = false AND "title" <> 'CPU fill (no weights)';
 
 -- CreateTable
 CREATE TABLE "ApiKey" (

@@ -5,7 +5,7 @@ import { JobStatusEnum } from "../common/enums.js";
 
 @ObjectType()
 export class JobProgress {
-  @Field(() => Int, { description: "The pass running, 1 to passCount; 0 when the job is not running." })
+  @Field(() => Int, { description: "The pass running (once ended, the last one run), 1 to passCount; 0 while queued." })
   pass!: number;
 
   @Field(() => Int, { description: "Passes of a multi-stage outpaint (see OutpaintJob.passes); 1 for most jobs." })

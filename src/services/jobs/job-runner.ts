@@ -69,37 +69,42 @@ export class JobRunner {
     let canvas = original;
     let stepsDone = 0;
     let previewing: Promise<void> = Promise.resolve();
-    for (const [index, placement] of spec.passes.entries()) {
-      const passesLeft = spec.passes.length - index;
-      let passSteps = 0;
-      // The first step of a pass is timed from the engine call, so decoding and previews are not counted.
-      let lastStepAt = performance.now();
-      const filled = await this.engine.outpaint(
-        { original: canvas, placement, infill: spec.infill, feather: spec.blur, seed: spec.seed },
-        {
-          signal,
-          onProgress: ({ stage, step, totalSteps }) => {
-            const now = performance.now();
-            this.metrics.stepTook(stage, (now - lastStepAt) / 1000);
-            lastStepAt = now;
-            passSteps = totalSteps;
-            // Until they run, later passes are counted as long as this one; the last step stores the result.
-            tracker.update({ stage, pass: index + 1, step: stepsDone + step, totalSteps: stepsDone + totalSteps * passesLeft + 1 });
+    // A pass that fails or is cancelled still waits for the preview being stored, so nothing is
+    // published after the job's final state.
+    try {
+      for (const [index, placement] of spec.passes.entries()) {
+        const passesLeft = spec.passes.length - index;
+        let passSteps = 0;
+        // The first step of a pass is timed from the engine call, so decoding and previews are not counted.
+        let lastStepAt = performance.now();
+        const filled = await this.engine.outpaint(
+          { original: canvas, placement, infill: spec.infill, feather: spec.blur, seed: spec.seed },
+          {
+            signal,
+            onProgress: ({ stage, step, totalSteps }) => {
+              const now = performance.now();
+              this.metrics.stepTook(stage, (now - lastStepAt) / 1000);
+              lastStepAt = now;
+              passSteps = totalSteps;
+              // Until they run, later passes are counted as long as this one; the last step stores the result.
+              tracker.update({ stage, pass: index + 1, step: stepsDone + step, totalSteps: stepsDone + totalSteps * passesLeft + 1 });
+            },
           },
-        },
-      );
-      if (filled.channels !== 3 && filled.channels !== 4) throw new Error(`Engine returned ${filled.channels} channels`);
-      canvas = { ...filled, channels: filled.channels };
-      stepsDone += passSteps;
-      if (passesLeft > 1) {
-        const preview = canvas;
-        previewing = previewing
-          .then(async () => tracker.preview((await this.images.saveRaw(job.ownerId, preview, spec.outputFormat)).id))
-          // A preview is a courtesy: failing to store one must not fail the job, nor go unhandled.
-          .catch((error: unknown) => log.warn({ err: error, pass: index + 1 }, "preview not stored"));
+        );
+        if (filled.channels !== 3 && filled.channels !== 4) throw new Error(`Engine returned ${filled.channels} channels`);
+        canvas = { ...filled, channels: filled.channels };
+        stepsDone += passSteps;
+        if (passesLeft > 1) {
+          const preview = canvas;
+          previewing = previewing
+            .then(async () => tracker.preview((await this.images.saveRaw(job.ownerId, preview, spec.outputFormat)).id))
+            // A preview is a courtesy: failing to store one must not fail the job, nor go unhandled.
+            .catch((error: unknown) => log.warn({ err: error, pass: index + 1 }, "preview not stored"));
+        }
       }
+    } finally {
+      await previewing;
     }
-    await previewing;
     return { image: canvas, steps: stepsDone };
   }
 

@@ -127,24 +127,18 @@ export class JobService {
    */
   async submit(batch: JobBatch): Promise<{ jobs: JobRecord[]; prompt: PromptRecord | null }> {
     for (const url of [batch.callbackUrl, batch.prompt?.callbackUrl]) if (url) await this.policy.vetCallbackUrl(url, "callbackUrl");
+    const limit = await this.policy.activeJobLimit(batch.owner);
+    // Checked before the file is written too, so an owner at its limit cannot fill the disk.
+    if (!batch.idempotency) await checkActiveJobs(this.db, batch, limit);
     await this.images.writeFile(batch.image);
     const now = new Date();
     const passes = planPasses(batch.spec.placement, this.policy.maxExtendPerPass[batch.tune.backend]);
-    const limit = await this.policy.activeJobLimit(batch.owner);
     const outcome = await this.db.transaction(async (tx) => {
       if (batch.idempotency) {
         const priorId = await findIdempotentResult(tx, batch.idempotency.key, batch.idempotency.hash, now);
         if (priorId) return { ...(await this.#loadPrior(tx, priorId)), replay: true };
       }
-      if (limit > 0) {
-        const active = await tx.jobs.countActive(batch.owner);
-        if (active + batch.count > limit) {
-          throw new RateLimitedError(
-            `This owner has ${active} queued or running jobs and may have at most ${limit}; retry when some have ended`,
-            ACTIVE_JOBS_RETRY_SECONDS,
-          );
-        }
-      }
+      await checkActiveJobs(tx, batch, limit);
       const input = await this.images.record(tx, batch.image);
       const prompt = batch.prompt
         ? await tx.prompts.create({ ...batch.prompt, id: newId(), ownerId: batch.owner, tuneId: batch.tune.id, createdAt: now })
@@ -233,5 +227,17 @@ export class JobService {
       revision = job.revision;
       return { value: job, final: isTerminal(job.status) };
     });
+  }
+}
+
+/** Refuses a batch that would take its owner past `limit` queued and running jobs (0: no limit). */
+async function checkActiveJobs(db: Repositories, batch: JobBatch, limit: number): Promise<void> {
+  if (limit === 0) return;
+  const active = await db.jobs.countActive(batch.owner);
+  if (active + batch.count > limit) {
+    throw new RateLimitedError(
+      `This owner has ${active} queued or running jobs and may have at most ${limit}; retry when some have ended`,
+      ACTIVE_JOBS_RETRY_SECONDS,
+    );
   }
 }

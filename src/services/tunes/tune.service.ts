@@ -37,7 +37,7 @@ export class TuneService {
     const existing = await this.db.tunes.findDefault();
     if (existing) return existing;
     return this.db.transaction(async (tx) => {
-      const cpu = await tx.tunes.findByBackend("CPU_FILL");
+      const cpu = await tx.tunes.findBuiltInByBackend("CPU_FILL");
       if (cpu) return tx.tunes.makeDefault(cpu.id);
       return tx.tunes.create(
         { id: newId(), title: BUILT_IN_TUNE_TITLE, kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true },
