@@ -28,7 +28,7 @@ const MAX_DOCUMENT_BYTES = 256 * 1024;
 /** Parsing stops past this many tokens, before any validation work (the standard introspection query has about 300). */
 const MAX_DOCUMENT_TOKENS = 5000;
 /** Operations one WebSocket may have running at once (subscriptions mostly). */
-const MAX_OPERATIONS_PER_SOCKET = 100;
+const MAX_OPERATIONS_PER_SOCKET = 1000;
 
 /** GraphQL over HTTP (Apollo) and over WebSocket (graphql-transport-ws) on the same server and path. */
 export async function startGraphQLEndpoint(

@@ -25,7 +25,11 @@ test("after the retention period, ended jobs and their images are deleted, files
   await new Promise((resolve) => setTimeout(resolve, 3500));
   const fresh = await uploadImage(server.url, readFileSync(photo("coffee.png")), "image/png");
   await server.stop();
-  await server.restart(); // housekeeping runs at start (and hourly)
+  await server.restart(); // housekeeping runs at start (and hourly), beside serving requests
+  for (let until = Date.now() + 10_000; server.logged("maintenance deleted expired data").length === 0; ) {
+    assert.ok(Date.now() < until, "housekeeping never reported");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 
   assert.equal(await getJob(server.graphqlUrl, oldJob.id), null, "the old job is gone");
   assert.equal((await fetch(oldJob.result!.url)).status, 404, "its result is gone");
