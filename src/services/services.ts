@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
-import type { Settings } from "../config/settings.js";
+import { SettingsError, type Settings } from "../config/settings.js";
 import type { Backend } from "../core/tune.js";
 import { Database } from "../db/database.js";
 import { ImageStore } from "../images/image-store.js";
@@ -46,6 +46,8 @@ export interface Services {
 }
 
 export async function startServices(settings: Settings, logger: Logger): Promise<Services> {
+  // First, so a bad URL_FETCH_ALLOW entry stops the start before anything is opened.
+  const addresses = addressPolicyOf(settings);
   const engine = FillEngine.open({ threads: settings.fillThreads });
   const db = await Database.open(settings.databaseUrl);
   if (db.migrations.applied.length > 0) logger.info({ migrations: db.migrations.applied }, "applied database migrations");
@@ -58,14 +60,8 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   const keys = new KeyService(db);
   const tunes = new TuneService(db, availableBackends, keys);
   await tunes.ensureDefault();
-  const addresses = new AddressPolicy(settings.urlFetchAllow);
   const store = new ImageStore(join(settings.dataDir, "images"));
-  const fetcher = new UrlFetcher({
-    maxBytes: settings.maxUploadBytes,
-    timeoutMs: settings.urlFetchTimeoutMs,
-    maxRedirects: 3,
-    allow: settings.urlFetchAllow,
-  });
+  const fetcher = new UrlFetcher({ maxBytes: settings.maxUploadBytes, timeoutMs: settings.urlFetchTimeoutMs, maxRedirects: 3 }, addresses);
   const links = await ImageLinks.open(db);
   const images = new ImageService(db, store, fetcher, settings.maxUploadBytes, links);
   const outbox = new WebhookOutbox(links);
@@ -134,4 +130,12 @@ export async function startServices(settings: Settings, logger: Logger): Promise
       await db.close();
     },
   };
+}
+
+function addressPolicyOf(settings: Settings): AddressPolicy {
+  try {
+    return new AddressPolicy(settings.urlFetchAllow);
+  } catch (error) {
+    throw new SettingsError([`${(error as Error).message} (URL_FETCH_ALLOW)`]);
+  }
 }

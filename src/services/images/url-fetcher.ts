@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { described, InputError } from "../../core/errors.js";
-import { AddressPolicy } from "../net/address-policy.js";
+import type { AddressPolicy } from "../net/address-policy.js";
 import { pinnedLookup } from "../net/pinned-lookup.js";
 
 // Image inputs given as URLs are fetched with a size and time limit and a few redirects, each
@@ -12,21 +12,19 @@ export interface FetchLimits {
   maxBytes: number;
   timeoutMs: number;
   maxRedirects: number;
-  /** Hosts or CIDR ranges fetched even though they are not public (e.g. 127.0.0.1, 10.0.0.0/8). */
-  allow: string[];
 }
 
 export class UrlFetcher {
-  readonly #policy: AddressPolicy;
-
-  constructor(private readonly limits: FetchLimits) {
-    this.#policy = new AddressPolicy(limits.allow);
-  }
+  constructor(
+    private readonly limits: FetchLimits,
+    /** Where the server may connect; shared with webhook delivery. */
+    private readonly policy: AddressPolicy,
+  ) {}
 
   /** The bytes at `url`, or an InputError naming `field`. */
   async fetch(url: string, field: string): Promise<Buffer> {
     const deadline = Date.now() + this.limits.timeoutMs;
-    let current = this.#policy.parse(url, field);
+    let current = this.policy.parse(url, field);
     for (let redirects = 0; ; redirects++) {
       const response = await this.#get(current, field, deadline);
       const status = response.statusCode ?? 0;
@@ -35,7 +33,7 @@ export class UrlFetcher {
         if (redirects >= this.limits.maxRedirects) {
           throw new InputError(field, `a URL that answers within ${this.limits.maxRedirects} redirects`, described("more redirects"));
         }
-        current = this.#policy.parse(new URL(response.headers.location, current).href, field);
+        current = this.policy.parse(new URL(response.headers.location, current).href, field);
         continue;
       }
       if (status !== 200) {
@@ -47,7 +45,7 @@ export class UrlFetcher {
   }
 
   async #get(url: URL, field: string, deadline: number): Promise<IncomingMessage> {
-    const vetted = await this.#policy.vet(url, field);
+    const vetted = await this.policy.vet(url, field);
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw this.#timeout(field);
     const request = url.protocol === "https:" ? httpsRequest : httpRequest;
