@@ -1,0 +1,22 @@
+// One piece of work in a fresh process; prints its peak resident memory as JSON.
+//   node bench/image/peak.mjs <path|baseline> <image file> <extend right> <infill>
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { decodeImage } from "../../dist/src/images/codec.js";
+import { FillEngine } from "../../dist/src/native/fill-engine.js";
+import { baseline, path } from "./work.mjs";
+
+const [mode, file, right, infill] = process.argv.slice(2);
+const bytes = readFileSync(file);
+const engine = FillEngine.open({ threads: availableParallelism() });
+const startBytes = process.memoryUsage.rss();
+// The baseline's fill starts from decoded pixels; decoding them here is left out of its peak as far
+// as possible by decoding before anything else (the buffer itself is counted, as the path holds it too).
+const raw = mode === "baseline" ? await decodeImage(bytes) : null;
+if (mode === "path") await path(engine, bytes, Number(right), infill);
+else await baseline(engine, bytes, raw, Number(right), infill);
+engine.close();
+// VmHWM, not resourceUsage().maxRSS: Linux carries a forked parent's high-water mark into the
+// child's maxRSS across exec, so maxRSS here would read at least the benchmark's own RSS.
+const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))[1]) * 1024;
+console.log(JSON.stringify({ startBytes, peakBytes: hwm, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
