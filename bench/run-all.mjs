@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { areaFiles, machineLine, QUICK, ROOT, targetTable } from "./lib/report.mjs";
+import { areaFiles, loadLine, machineLine, QUICK, ROOT, targetTable, watchLoad } from "./lib/report.mjs";
 
 const AREAS = ["api", "subscriptions", "image"];
 const started = Date.now();
@@ -55,10 +55,16 @@ if (QUICK) {
 } else if (!peersReady) {
   notes.push("- fill: **skipped**: its peers' results (.cache/bench/fill/peer-times.json), photos, G'MIC or OpenCV are missing, and installing them needs apt; run `npm run bench:fill` once (as root) to set them up.");
 } else {
+  const load = watchLoad(); // the fill benchmark does not report its load itself
   const markdown = runArea("fill", "bench/fill/run.mjs", ["--reuse-peers"], join(fillDir, "report.md"));
   if (markdown) {
+    const fillLoad = loadLine(load.stop());
     // Its headings one level down, to sit under this report's; peers' times are from an earlier run.
-    sections.push(`${markdown.replace(/^#/gm, "##").replace(/^## Fill benchmark/m, "## Fill engine against classical tools (peers' times reused from an earlier run)")}`);
+    sections.push(
+      markdown
+        .replace(/^#/gm, "##")
+        .replace(/^## Fill benchmark\n/m, `## Fill engine against classical tools (peers' times reused from an earlier run)\n\n${fillLoad}\n`),
+    );
     const table = /## Targets\s+\|[^\n]*\n\|[^\n]*\n((?:\|[^\n]*\n?)+)/.exec(markdown);
     for (const row of table?.[1].trim().split("\n") ?? []) {
       const [target, measured, met] = row.split("|").slice(1, -1).map((cell) => cell.trim());

@@ -53,8 +53,8 @@ function cpuTimes() {
  * Watches the machine while an area runs: the 1-minute load average (os.loadavg(), every second)
  * and, from /proc/stat, the CPU time used by other work: the machine's busy time less this
  * process's and its children's (every helper and server has exited and been reaped by the end).
- * `high` means other work used more than a quarter of the cores on average: figures taken then
- * are inflated by it.
+ * `high` means other work used more than a tenth of the cores on average: figures taken then are
+ * inflated by it (on 2 cores even a fifth of one core halves a parallel throughput now and then).
  */
 export function watchLoad() {
   const cores = availableParallelism();
@@ -72,7 +72,7 @@ export function watchLoad() {
       const cpu = cpuTimes();
       const seconds = (performance.now() - t0) / 1000;
       const others = Math.max(0, cpu.busy - cpu0.busy - (cpu.own - cpu0.own)) / seconds;
-      const high = others > cores / 4;
+      const high = others > cores / 10;
       return { start: start.map(round2), end: end.map(round2), max1m: round2(max), cores, othersCores: round2(others), high };
     },
   };
@@ -81,7 +81,7 @@ export function watchLoad() {
 export function loadLine(load) {
   const text = `Load average (1/5/15 min) at start ${load.start.join(" / ")}, at end ${load.end.join(" / ")}, highest 1-min ${load.max1m} on ${load.cores} cores (this benchmark's own processes included); other work used ${load.othersCores} cores on average meanwhile`;
   return load.high
-    ? `${text}. **Other work shared the CPU (more than a quarter of the cores): these figures are pessimistic.**`
+    ? `${text}. **Other work shared the CPU (more than a tenth of the cores): these figures are pessimistic.**`
     : `${text}.`;
 }
 
