@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ApiClient } from "./client/api-client.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFrom, enumValue } from "./client/connection-options.js";
+import { printTable } from "./table.js";
 import { UsageError } from "./usage-error.js";
 
 const LIST = `query($status: JobStatus, $first: Int) {
@@ -44,9 +45,7 @@ export async function jobsCommand(args: string[]): Promise<void> {
     `${job.width}x${job.height}`,
     job.createdAt,
   ]);
-  const table = [["ID", "STATUS", "PROGRESS", "SIZE", "CREATED"], ...rows];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()}\n`);
+  printTable(["ID", "STATUS", "PROGRESS", "SIZE", "CREATED"], rows);
   process.stderr.write(`${jobs.nodes.length} of ${jobs.totalCount} jobs\n`);
 }
 

@@ -3,6 +3,7 @@ import type { ApiKeyRecord } from "../core/api-key.js";
 import { loadSettings } from "../config/settings.js";
 import { Database } from "../db/database.js";
 import { KeyService } from "../services/keys/key.service.js";
+import { printTable } from "./table.js";
 import { UsageError } from "./usage-error.js";
 
 export const KEYS_HELP = `Usage:
@@ -47,9 +48,7 @@ async function list(keys: KeyService, args: string[]): Promise<void> {
     return;
   }
   const rows = all.map((key) => [key.id, key.prefix, key.owner, key.name, state(key), key.lastUsedAt?.toISOString() ?? "never"]);
-  const table = [["ID", "PREFIX", "OWNER", "NAME", "STATE", "LAST USED"], ...rows];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()}\n`);
+  printTable(["ID", "PREFIX", "OWNER", "NAME", "STATE", "LAST USED"], rows);
 }
 
 async function revoke(keys: KeyService, args: string[]): Promise<void> {
