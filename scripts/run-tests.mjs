@@ -1,8 +1,10 @@
-// Runs the compiled tests (dist/test/**/*.test.js) with Node's test runner, then the native
-// tests again against a build of the addon with AddressSanitizer and UBSan.
+// Runs the compiled tests (dist/test/**/*.test.js) with Node's test runner on SQLite; then the
+// database and end-to-end tests again on PostgreSQL; then the native tests against a build of
+// the addon with AddressSanitizer and UBSan. PostgreSQL and Redis come from
+// test/setup/services.sh, which installs and starts them.
 // Arguments filter by path: `npm test -- e2e native` runs files whose path contains either.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,7 +32,24 @@ const run = (testFiles, env = process.env) =>
     env,
   }).status ?? 1;
 
-let status = run(files);
+const needsServices = files.some((path) => path.includes("test/e2e/") || path.includes("test/db/"));
+const servicesEnv = {};
+if (needsServices) {
+  execFileSync("bash", [join(root, "test/setup/services.sh")], { cwd: root, stdio: "inherit" });
+  for (const line of readFileSync(join(root, ".cache/test-services/env"), "utf8").split("\n")) {
+    const [key, ...value] = line.split("=");
+    if (key) servicesEnv[key] = value.join("=");
+  }
+}
+
+let status = run(files, { ...process.env, ...servicesEnv });
+
+// The distributed test runs on PostgreSQL in the first pass already.
+const databaseFiles = files.filter((path) => (path.includes("test/e2e/") || path.includes("test/db/")) && !path.includes("distributed"));
+if (databaseFiles.length > 0) {
+  console.log("\nDatabase and end-to-end tests on PostgreSQL:");
+  status = run(databaseFiles, { ...process.env, ...servicesEnv, TEST_DATABASE: "postgresql" }) || status;
+}
 
 const nativeFiles = files.filter((path) => path.includes("test/native/"));
 if (nativeFiles.length > 0) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import "reflect-metadata";
 import { createLogger } from "../config/logger.js";
-import { loadSettings, SettingsError } from "../config/settings.js";
+import { loadSettings, readEnvironment, SettingsError, type Role } from "../config/settings.js";
 import { AppError } from "../core/errors.js";
 import { startServer } from "../server/server.js";
 import { readWebhookSecret } from "../services/webhooks/webhook-secret.js";
@@ -12,7 +12,8 @@ import { KEYS_HELP, keysCommand } from "./keys.command.js";
 import { UsageError } from "./usage-error.js";
 
 const COMMANDS: Record<string, { summary: string; help?: string; run: (args: string[]) => Promise<void> }> = {
-  serve: { summary: "Run the API and the job worker on the embedded default (SQLite, local images, CPU fill)", run: serve },
+  serve: { summary: "Run the API and the job worker (ROLE=all, the default), or with ROLE=serve the API alone (needs REDIS_URL)", run: () => serve() },
+  worker: { summary: "Run a job worker: takes jobs from Redis (REDIS_URL), runs them; its port answers /healthz, /readyz, /metrics", run: () => serve("worker") },
   expand: { summary: "Outpaint an image with live progress: expand photo.jpg --right 512 -o out.png", help: EXPAND_HELP, run: expandCommand },
   jobs: { summary: "List your newest jobs: jobs [--status running] [--json]", help: JOBS_HELP, run: jobsCommand },
   cancel: { summary: "Cancel jobs by id: cancel <id>...", run: cancelCommand },
@@ -24,11 +25,13 @@ async function printWebhookSecret(): Promise<void> {
   process.stdout.write(`${await readWebhookSecret(loadSettings())}\n`);
 }
 
-async function serve(): Promise<void> {
-  const settings = loadSettings();
+async function serve(role?: Role): Promise<void> {
+  const env = readEnvironment();
+  const settings = loadSettings(role ? { ...env, ROLE: role } : env);
   const logger = createLogger(settings);
   const server = await startServer(settings, logger);
-  logger.info({ url: server.url, graphql: `${server.url}/graphql`, dataDir: settings.dataDir }, "listening");
+  const endpoints = settings.role === "worker" ? { health: `${server.url}/healthz` } : { graphql: `${server.url}/graphql` };
+  logger.info({ url: server.url, role: settings.role, ...endpoints, dataDir: settings.dataDir }, "listening");
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -11,12 +11,25 @@ import { MIN_EXTEND_PER_PASS } from "../core/pass-plan.js";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
+/** What a process does: the API, the job worker, or both (the embedded default). */
+export type Role = "all" | "serve" | "worker";
+export const ROLES: readonly Role[] = ["all", "serve", "worker"];
+
 export interface Settings {
+  role: Role;
   port: number;
   host: string;
   dataDir: string;
-  /** SQLite file URL (`file:...`). */
+  /** SQLite file URL (`file:...`) or PostgreSQL URL (`postgresql://...`). */
   databaseUrl: string;
+  /** Connections this process keeps to PostgreSQL. */
+  databasePoolSize: number;
+  /** Redis for the distributed job queue and cross-process events; unset: the in-process queue. */
+  redisUrl: string | undefined;
+  /** Prefix of this deployment's Redis keys and channels, so deployments can share a Redis. */
+  queuePrefix: string;
+  /** How long a worker may go without renewing a job's lock before the job is given to another. */
+  queueLockMs: number;
   modelsDir: string;
   logLevel: LogLevel;
   production: boolean;
@@ -86,23 +99,37 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
 
   const dataDir = resolve(cwd, text("DATA_DIR", "./data"));
   const databaseUrl = text("DATABASE_URL", `file:${resolve(dataDir, "outpaint.db")}`);
-  if (!databaseUrl.startsWith("file:")) {
+  if (!/^(file:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     problems.push(
-      `Expected a SQLite URL of the form file:<path> for DATABASE_URL but received ${JSON.stringify(databaseUrl)}`,
+      `Expected file:<path> (SQLite) or postgresql://user:password@host:port/database for DATABASE_URL but received ${JSON.stringify(redactUrl(databaseUrl))}`,
     );
   }
-  if (env.REDIS_URL) {
+  const publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, "") : undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+$/.test(publicUrl)) {
+    problems.push(`Expected an http(s) origin such as https://outpaint.example.com for PUBLIC_URL but received ${JSON.stringify(env.PUBLIC_URL)}`);
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/.+$/.test(redisUrl)) {
+    problems.push(`Expected redis://[user:password@]host:port[/db] or rediss://... for REDIS_URL but received ${JSON.stringify(redactUrl(redisUrl))}`);
+  }
+  const queuePrefix = text("QUEUE_PREFIX", "outpaint");
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(queuePrefix)) {
+    problems.push(`Expected 1 to 64 letters, digits, _ or - for QUEUE_PREFIX but received ${JSON.stringify(queuePrefix)}`);
+  }
+  const role = text("ROLE", "all") as Role;
+  if (role === "worker" && publicUrl === undefined) {
+    problems.push("Expected PUBLIC_URL (the origin clients reach the API at, for image URLs in webhooks) for ROLE worker but received nothing");
+  }
+  if (!ROLES.includes(role)) {
+    problems.push(`Expected one of ${ROLES.join(", ")} for ROLE but received ${JSON.stringify(role)}`);
+  } else if (role !== "all" && redisUrl === undefined) {
     problems.push(
-      `Expected REDIS_URL to be unset (this build runs the in-process queue) but received ${JSON.stringify(env.REDIS_URL)}`,
+      `Expected REDIS_URL to be set for ROLE ${role} (separate API and worker processes share the queue through Redis) but received nothing`,
     );
   }
   const logLevel = text("LOG_LEVEL", "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`Expected one of ${LOG_LEVELS.join(", ")} for LOG_LEVEL but received ${JSON.stringify(logLevel)}`);
-  }
-  const publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, "") : undefined;
-  if (publicUrl !== undefined && !/^https?:\/\/[^/]+$/.test(publicUrl)) {
-    problems.push(`Expected an http(s) origin such as https://outpaint.example.com for PUBLIC_URL but received ${JSON.stringify(env.PUBLIC_URL)}`);
   }
   const cores = availableParallelism();
   const webhookSecret = env.WEBHOOK_SECRET || undefined;
@@ -137,6 +164,11 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
   };
 
   const settings: Settings = {
+    role,
+    databasePoolSize: int("DATABASE_POOL_SIZE", 10, 1, 1000),
+    redisUrl,
+    queueLockMs: int("QUEUE_LOCK_MS", 30_000, 1000, 600_000),
+    queuePrefix,
     port: int("PORT", 4000, 0, 65535),
     host: text("HOST", "127.0.0.1"),
     dataDir,
@@ -168,6 +200,11 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
+}
+
+/** The URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 
 /** Makes a relative SQLite path absolute against the working directory, as users expect. */

@@ -1,5 +1,5 @@
 import type { ApiKeyRecord } from "../core/api-key.js";
-import type { ApiKey } from "./generated/client.js";
+import type { ApiKey } from "./generated/sqlite/client.js";
 import type { Client } from "./repositories.js";
 
 function toRecord({ hash: _hash, ...row }: ApiKey): ApiKeyRecord {

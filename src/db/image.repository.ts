@@ -1,7 +1,7 @@
 import type { ImageRecord } from "../core/image.js";
 import type { JobRecord } from "../core/job.js";
 import type { ImageFormat } from "../core/image-format.js";
-import type { Image } from "./generated/client.js";
+import type { Image } from "./generated/sqlite/client.js";
 import type { Client } from "./repositories.js";
 
 function toRecord(row: Image): ImageRecord {

@@ -1,7 +1,7 @@
 import type { JobRecord, JobSpec, JobStage, JobStatus } from "../core/job.js";
 import type { Page, PageRequest } from "../core/pagination.js";
 import { toPage } from "../core/pagination.js";
-import type { OutpaintJob } from "./generated/client.js";
+import type { OutpaintJob } from "./generated/sqlite/client.js";
 import type { Client } from "./repositories.js";
 
 export type NewJob = Pick<
@@ -127,24 +127,30 @@ export class JobRepository {
         select: { id: true },
       });
       if (!next) return null;
-      const { count } = await this.client.outpaintJob.updateMany({
-        where: { id: next.id, status: "QUEUED" },
-        data: {
-          status: "RUNNING",
-          attempts: { increment: 1 },
-          revision: { increment: 1 },
-          stage: "PREPARING",
-          pass: 1,
-          step: 0,
-          totalSteps: 0,
-          percent: 0,
-          etaSeconds: null,
-          startedAt: now,
-          updatedAt: now,
-        },
-      });
-      if (count === 1) return this.find(next.id);
+      const claimed = await this.claim(next.id, now);
+      if (claimed) return claimed;
     }
+  }
+
+  /** Moves this job from QUEUED to RUNNING as a new attempt; null when it is not queued. */
+  async claim(id: string, now: Date): Promise<JobRecord | null> {
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id, status: "QUEUED" },
+      data: {
+        status: "RUNNING",
+        attempts: { increment: 1 },
+        revision: { increment: 1 },
+        stage: "PREPARING",
+        pass: 1,
+        step: 0,
+        totalSteps: 0,
+        percent: 0,
+        etaSeconds: null,
+        startedAt: now,
+        updatedAt: now,
+      },
+    });
+    return count === 1 ? this.find(id) : null;
   }
 
   /** Saves progress if `attempt` still runs the job; false when it no longer owns it. */
@@ -226,26 +232,49 @@ export class JobRepository {
     });
     const report: RecoveryReport = { requeued: [], failed: [], cancelled: [] };
     for (const job of interrupted) {
-      const outcome = job.cancelRequested
-        ? { list: report.cancelled, data: { status: "CANCELLED", finishedAt: now } }
-        : job.attempts >= maxAttempts
-          ? {
-              list: report.failed,
-              data: {
-                status: "FAILED",
-                finishedAt: now,
-                errorCode: "ATTEMPTS_EXHAUSTED",
-                errorMessage: `The job was interrupted ${job.attempts} times (limit ${maxAttempts}) and was not retried again`,
-              },
-            }
-          : { list: report.requeued, data: { status: "QUEUED", ...NOT_STARTED } };
-      await this.client.outpaintJob.update({
-        where: { id: job.id },
-        data: { ...outcome.data, revision: { increment: 1 }, etaSeconds: null, updatedAt: now },
-      });
-      outcome.list.push(job.id);
+      const outcome = await this.recoverOne(job, maxAttempts, now);
+      if (outcome) report[outcome].push(job.id);
     }
     return report;
+  }
+
+  /**
+   * Ends or requeues one interrupted run, if `attempts` is still the job's latest: back to the
+   * queue, unless cancellation was requested or the attempts are used up. Null when it changed.
+   */
+  async recoverOne(
+    job: { id: string; attempts: number; cancelRequested: boolean },
+    maxAttempts: number,
+    now: Date,
+  ): Promise<keyof RecoveryReport | null> {
+    const [outcome, data]: [keyof RecoveryReport, object] = job.cancelRequested
+      ? ["cancelled", { status: "CANCELLED", finishedAt: now }]
+      : job.attempts >= maxAttempts
+        ? [
+            "failed",
+            {
+              status: "FAILED",
+              finishedAt: now,
+              errorCode: "ATTEMPTS_EXHAUSTED",
+              errorMessage: `The job was interrupted ${job.attempts} times (limit ${maxAttempts}) and was not retried again`,
+            },
+          ]
+        : ["requeued", { status: "QUEUED", ...NOT_STARTED }];
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id: job.id, status: "RUNNING", attempts: job.attempts },
+      data: { ...data, revision: { increment: 1 }, etaSeconds: null, updatedAt: now },
+    });
+    return count === 1 ? outcome : null;
+  }
+
+  /** Queued and running jobs last changed before `before`, oldest first (for the queue's reconciliation). */
+  async listActiveSince(before: Date, afterId: string, limit: number): Promise<{ id: string; status: string; createdAt: Date }[]> {
+    return this.client.outpaintJob.findMany({
+      where: { status: { in: ["QUEUED", "RUNNING"] }, updatedAt: { lt: before }, id: { gt: afterId } },
+      orderBy: { id: "asc" },
+      take: limit,
+      select: { id: true, status: true, createdAt: true },
+    });
   }
 
   /** Queued and running jobs of an owner. */

@@ -1,28 +1,12 @@
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import BetterSqlite3 from "better-sqlite3";
+import { listMigrations, MigrationError, pendingMigrations, type AppliedRow, type Migration, type MigrationReport } from "./migration-plan.js";
 
 // Applies prisma/migrations to a SQLite file at start, recording them in Prisma's own
 // `_prisma_migrations` table with Prisma's checksum (sha256 of migration.sql), so that
 // `prisma migrate status` / `migrate deploy` on a machine with the Prisma CLI agree with us.
 
-export class MigrationError extends Error {
-  readonly code = "MIGRATION_FAILED";
-}
-
-interface AppliedRow {
-  migration_name: string;
-  checksum: string;
-  finished_at: string | null;
-  rolled_back_at: string | null;
-}
-
-export interface MigrationReport {
-  applied: string[];
-  /** Migrations whose file changed after they were applied (Prisma warns about these too). */
-  modified: string[];
-}
+export { listMigrations, MigrationError, type MigrationReport };
 
 const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    TEXT PRIMARY KEY NOT NULL,
@@ -35,46 +19,16 @@ const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
-export function listMigrations(migrationsDir: string): { name: string; sql: string; checksum: string }[] {
-  if (!existsSync(migrationsDir)) throw new MigrationError(`No migrations directory at ${migrationsDir}`);
-  return readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(migrationsDir, entry.name, "migration.sql")))
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => {
-      const sql = readFileSync(join(migrationsDir, name, "migration.sql"), "utf8");
-      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
-    });
-}
-
 export function applyMigrations(databaseFile: string, migrationsDir: string): MigrationReport {
   const migrations = listMigrations(migrationsDir);
   const db = new BetterSqlite3(databaseFile);
   try {
     db.pragma("journal_mode = WAL");
     db.exec(HISTORY_TABLE);
-    const history = new Map(
-      (db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[])
-        .filter((row) => row.rolled_back_at === null)
-        .map((row) => [row.migration_name, row]),
-    );
-    const report: MigrationReport = { applied: [], modified: [] };
-    for (const migration of migrations) {
-      const row = history.get(migration.name);
-      if (row?.finished_at) {
-        if (row.checksum !== migration.checksum) report.modified.push(migration.name);
-        continue;
-      }
-      if (row) {
-        throw new MigrationError(
-          `Migration ${migration.name} started earlier but did not finish; inspect the database, then mark it with ` +
-            `\`npx prisma migrate resolve --applied|--rolled-back ${migration.name}\``,
-        );
-      }
-      applyOne(db, migration);
-      report.applied.push(migration.name);
-    }
-    return report;
+    const history = db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[];
+    const { pending, modified } = pendingMigrations(migrations, history);
+    for (const migration of pending) applyOne(db, migration);
+    return { applied: pending.map((migration) => migration.name), modified };
   } finally {
     db.close();
   }
@@ -83,7 +37,7 @@ export function applyMigrations(databaseFile: string, migrationsDir: string): Mi
 // Foreign keys are switched off around the migration (it cannot be done inside a transaction):
 // Prisma's SQLite migrations redefine tables by copy-and-drop, and with enforcement on, a DROP
 // would fire ON DELETE actions on child rows. Integrity is checked before the commit instead.
-function applyOne(db: BetterSqlite3.Database, migration: { name: string; sql: string; checksum: string }): void {
+function applyOne(db: BetterSqlite3.Database, migration: Migration): void {
   db.pragma("foreign_keys = OFF");
   try {
     db.transaction(() => {

@@ -1,7 +1,7 @@
 import type { Page, PageRequest } from "../core/pagination.js";
 import { toPage } from "../core/pagination.js";
 import type { CallbackFormat, PromptParams, PromptRecord } from "../core/prompt.js";
-import type { Prompt } from "./generated/client.js";
+import type { Prompt } from "./generated/sqlite/client.js";
 import type { Client } from "./repositories.js";
 
 function toRecord(row: Prompt): PromptRecord {
@@ -10,6 +10,14 @@ function toRecord(row: Prompt): PromptRecord {
 
 export class PromptRepository {
   constructor(private readonly client: Client) {}
+
+  /**
+   * Inside a transaction: holds the prompt's row until the commit, so transactions that end
+   * sibling jobs at the same time see each other's outcome (PostgreSQL runs them side by side).
+   */
+  async lock(id: string): Promise<void> {
+    await this.client.$executeRaw`UPDATE "Prompt" SET "id" = "id" WHERE "id" = ${id}`;
+  }
 
   /** The prompt, when `owner` has it (any owner's when `owner` is undefined: internal use). */
   async find(id: string, owner?: string): Promise<PromptRecord | null> {

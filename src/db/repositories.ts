@@ -1,5 +1,5 @@
 import { ApiKeyRepository } from "./api-key.repository.js";
-import type { Prisma } from "./generated/client.js";
+import type { Prisma } from "./generated/sqlite/client.js";
 import { IdempotencyRepository } from "./idempotency.repository.js";
 import { ImageRepository } from "./image.repository.js";
 import { JobRepository } from "./job.repository.js";

@@ -1,7 +1,7 @@
 import type { PageRequest, Page } from "../core/pagination.js";
 import { toPage } from "../core/pagination.js";
 import type { Backend, TuneKind, TuneRecord } from "../core/tune.js";
-import type { Tune } from "./generated/client.js";
+import type { Tune } from "./generated/sqlite/client.js";
 import type { Client } from "./repositories.js";
 
 export type NewTune = Omit<TuneRecord, "createdAt">;

@@ -1,5 +1,5 @@
 import type { DeliveryStatus, WebhookDeliveryRecord } from "../core/webhook.js";
-import type { WebhookDelivery } from "./generated/client.js";
+import type { WebhookDelivery } from "./generated/sqlite/client.js";
 import type { Client } from "./repositories.js";
 
 export type NewDelivery = Pick<WebhookDeliveryRecord, "id" | "jobId" | "promptId" | "url" | "eventType" | "body" | "createdAt">;
@@ -28,6 +28,19 @@ export class WebhookRepository {
       take: limit,
     });
     return rows.map(toRecord);
+  }
+
+  /**
+   * Takes a due delivery for one attempt: pushes its next attempt to `leaseUntil`, so no other
+   * process sends it meanwhile (and one that dies mid-attempt leaves it to be retried then).
+   * False when another process took it first.
+   */
+  async claim(delivery: WebhookDeliveryRecord, leaseUntil: Date): Promise<boolean> {
+    const { count } = await this.client.webhookDelivery.updateMany({
+      where: { id: delivery.id, status: "PENDING", attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt },
+      data: { nextAttemptAt: leaseUntil },
+    });
+    return count === 1;
   }
 
   async nextAttemptAt(): Promise<Date | null> {

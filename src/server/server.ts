@@ -28,9 +28,13 @@ export interface RunningServer {
 
 const GRAPHQL_PATH = "/graphql";
 
-/** The embedded default: API and worker in one process, on one port. */
+/**
+ * Starts the process's role: the API (`serve`), the API and the job worker on one port (`all`,
+ * the embedded default), or a job worker (`worker`), whose port answers only health and metrics.
+ */
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
   const services = await startServices(settings, logger);
+  if (settings.role === "worker") return startWorkerEndpoint(settings, services);
   try {
     await checkExposure(settings.host, services, logger);
   } catch (error) {
@@ -71,13 +75,8 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   app.use(notFound);
   app.use(requestErrors(GRAPHQL_PATH, logger));
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(settings.port, settings.host, () => resolve());
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  const url = `http://${host}:${port}`;
+  await listen(httpServer, settings);
+  const url = listeningUrl(httpServer, settings.host);
   await services.startWork(settings.publicUrl ?? url);
 
   let closing: Promise<void> | null = null;
@@ -92,6 +91,43 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       return closing;
     },
   };
+}
+
+/** A worker's port: liveness, readiness and metrics for the orchestrator, nothing else. */
+async function startWorkerEndpoint(settings: Settings, services: Services): Promise<RunningServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
+  app.use(notFound);
+  const httpServer = createServer(app);
+  await listen(httpServer, settings);
+  await services.startWork(settings.publicUrl!);
+  let closing: Promise<void> | null = null;
+  return {
+    url: listeningUrl(httpServer, settings.host),
+    services,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        await services.close(graceMs);
+        await new Promise((resolve) => httpServer.close(resolve));
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(httpServer: Server, settings: Settings): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(settings.port, settings.host, () => resolve());
+  });
+}
+
+function listeningUrl(httpServer: Server, configuredHost: string): string {
+  const { port } = httpServer.address() as AddressInfo;
+  const host = configuredHost.includes(":") ? `[${configuredHost}]` : configuredHost;
+  return `http://${host}:${port}`;
 }
 
 /** Without API keys the server is open to anyone who reaches it, so it only listens on loopback. */

@@ -14,7 +14,13 @@ import { JobRunner } from "./jobs/job-runner.js";
 import { AddressPolicy } from "./net/address-policy.js";
 import { KeyService } from "./keys/key.service.js";
 import { JobService } from "./jobs/job.service.js";
+import { JobExecutor } from "./jobs/job-executor.js";
+import type { JobQueue } from "./jobs/job-queue.js";
 import { LocalJobQueue } from "./jobs/local-job-queue.js";
+import { RedisJobQueue } from "./jobs/redis-job-queue.js";
+import { RedisJobWorker } from "./jobs/redis-job-worker.js";
+import { RelayedEventBus } from "./events/relayed-events.js";
+import { RedisChannels } from "./redis/redis-channels.js";
 import { Maintenance } from "./maintenance/maintenance.js";
 import { Metrics } from "./metrics/metrics.js";
 import { PromptService } from "./prompts/prompt.service.js";
@@ -26,7 +32,11 @@ import { resolveWebhookSecret } from "./webhooks/webhook-secret.js";
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Everything the API and the worker use, created once per process and closed in reverse order. */
+/**
+ * Everything the API and the worker use, created once per process and closed in reverse order.
+ * Without Redis one process does everything (the database is the queue); with Redis, API
+ * processes hand jobs to BullMQ and worker processes run them, events crossing through Redis.
+ */
 export interface Services {
   events: AppEvents;
   keys: KeyService;
@@ -36,7 +46,8 @@ export interface Services {
   prompts: PromptService;
   webhooks: WebhookService;
   astria: AstriaService;
-  queue: LocalJobQueue;
+  /** Jobs running in this process. */
+  runningJobs(): number;
   metrics: Metrics;
   engineStats(): EngineStats;
   /** Starts running jobs, delivering webhooks and housekeeping; `origin` is where clients reach the server. */
@@ -49,14 +60,15 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   // First, so a bad URL_FETCH_ALLOW entry stops the start before anything is opened.
   const addresses = addressPolicyOf(settings);
   const engine = FillEngine.open({ threads: settings.fillThreads });
-  const db = await Database.open(settings.databaseUrl);
+  const db = await Database.open(settings.databaseUrl, { poolSize: settings.databasePoolSize });
   if (db.migrations.applied.length > 0) logger.info({ migrations: db.migrations.applied }, "applied database migrations");
   if (db.migrations.modified.length > 0) {
     logger.warn({ migrations: db.migrations.modified }, "migrations changed after they were applied");
   }
   const availableBackends: Backend[] = ["CPU_FILL"];
   const metrics = new Metrics();
-  const events = createEvents();
+  const channels = settings.redisUrl ? await RedisChannels.connect(settings.redisUrl, `${settings.queuePrefix}:`, logger) : null;
+  const events: AppEvents = channels ? await RelayedEventBus.start(channels) : createEvents();
   const keys = new KeyService(db);
   const tunes = new TuneService(db, availableBackends, keys);
   await tunes.ensureDefault();
@@ -81,13 +93,34 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   );
   outbox.onQueued(() => dispatcher.notify());
   const runner = new JobRunner(db, images, engine, events, outbox, logger, metrics);
-  const queue = new LocalJobQueue(
-    db,
-    runner,
-    outbox,
-    { concurrency: settings.jobConcurrency, maxAttempts: settings.maxJobAttempts },
-    logger,
-  );
+  const executor = new JobExecutor(runner, logger);
+  const runsJobs = settings.role !== "serve";
+  let queue: JobQueue;
+  let startQueue: () => Promise<void>;
+  let stopQueue: (graceMs: number) => Promise<void>;
+  if (settings.redisUrl && channels) {
+    const redis = { url: settings.redisUrl, prefix: settings.queuePrefix };
+    const producer = new RedisJobQueue(redis, db, events, channels, logger);
+    const worker = runsJobs
+      ? new RedisJobWorker(redis, db, producer, executor, events, outbox, channels, {
+          concurrency: settings.jobConcurrency,
+          maxAttempts: settings.maxJobAttempts,
+          lockMs: settings.queueLockMs,
+        }, logger)
+      : null;
+    queue = producer;
+    startQueue = async () => worker?.start();
+    stopQueue = async (graceMs) => {
+      await worker?.stop(graceMs);
+      await producer.close();
+      await channels.close();
+    };
+  } else {
+    const local = new LocalJobQueue(db, executor, outbox, { concurrency: settings.jobConcurrency, maxAttempts: settings.maxJobAttempts }, logger);
+    queue = local;
+    startQueue = () => local.start();
+    stopQueue = (graceMs) => local.stop(graceMs);
+  }
   const jobs = new JobService(db, tunes, images, events, queue, outbox, {
     maxExtendPerPass: settings.maxExtendPerPass,
     activeJobLimit: async () => ((await keys.required()) ? settings.maxActiveJobsPerOwner : 0),
@@ -98,7 +131,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   metrics.readStateFrom({
     jobsByStatus: () => jobs.countByStatus(),
     pendingWebhooks: () => db.webhooks.countPending(),
-    runningLocal: () => queue.runningCount,
+    runningLocal: () => executor.runningCount,
     engine: () => engine.stats(),
   });
   const maintenance = new Maintenance(db, store, { retentionMs: settings.retentionMs, intervalMs: MAINTENANCE_INTERVAL_MS }, logger);
@@ -112,17 +145,17 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     prompts,
     webhooks,
     astria: new AstriaService(db, prompts, links),
-    queue,
+    runningJobs: () => executor.runningCount,
     metrics,
     engineStats: () => engine.stats(),
     async startWork(origin) {
       outbox.setOrigin(origin);
-      await queue.start();
+      await startQueue();
       dispatcher.start();
-      maintenance.start();
+      if (settings.role !== "worker") maintenance.start();
     },
     async close(graceMs) {
-      await queue.stop(graceMs);
+      await stopQueue(graceMs);
       await dispatcher.stop();
       await maintenance.stop();
       metrics.close();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import Database from "better-sqlite3";
+import { queryRows } from "../helpers/database.js";
 import sharp from "sharp";
 import { gql, uploadImage } from "../helpers/graphql-client.js";
 import { CREATE_JOB } from "../helpers/jobs.js";
@@ -209,7 +209,7 @@ async function animatedWebp(): Promise<Buffer> {
 describe("bad input is refused before any work, naming the field, and writes nothing", () => {
   let server: ServerProcess;
   const ctx: Context = { imageId: "", tuneId: "", chelseaBase64: "", animatedWebp: "", bombPng: "" };
-  let counts: () => Record<string, number>;
+  let counts: () => Promise<Record<string, number>>;
 
   before(async () => {
     server = await ServerProcess.start({ MAX_UPLOAD_BYTES: String(MAX_UPLOAD) });
@@ -220,12 +220,12 @@ describe("bad input is refused before any work, naming the field, and writes not
     ctx.imageId = (await uploadImage(server.url, bytes, "image/png")).id;
     const tunes = await gql<{ tunes: { nodes: { id: string }[] } }>(server.graphqlUrl, "{ tunes { nodes { id } } }");
     ctx.tuneId = tunes.data!.tunes.nodes[0]!.id;
-    const db = new Database(join(server.dataDir, "outpaint.db"), { readonly: true });
     const imagesDir = join(server.dataDir, "images");
-    counts = () => {
-      const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
+    counts = async () => {
+      const count = async (table: string) =>
+        Number((await queryRows<{ n: number | string }>(server.databaseUrl, `SELECT COUNT(*) AS n FROM "${table}"`))[0]!.n);
       const files = readdirSync(imagesDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
-      return { images: count("Image"), jobs: count("OutpaintJob"), prompts: count("Prompt"), keys: count("IdempotencyKey"), files };
+      return { images: await count("Image"), jobs: await count("OutpaintJob"), prompts: await count("Prompt"), keys: await count("IdempotencyKey"), files };
     };
   });
   after(async () => {
@@ -234,7 +234,7 @@ describe("bad input is refused before any work, naming the field, and writes not
 
   for (const item of cases) {
     test(item.name, async () => {
-      const before = counts();
+      const before = await counts();
       const result = item.prompt
         ? await gql(server.graphqlUrl, CREATE_PROMPT, { tuneId: item.tuneId?.(ctx) ?? ctx.tuneId, input: item.input(ctx) })
         : await gql(server.graphqlUrl, CREATE_JOB, { input: item.input(ctx), key: item.key });
@@ -244,21 +244,21 @@ describe("bad input is refused before any work, naming the field, and writes not
       assert.equal(extensions.field, item.field, result.errors[0]!.message);
       assert.ok(typeof extensions.allowed === "string" && extensions.allowed.length > 0, "names what is allowed");
       assert.ok(typeof extensions.received === "string" && extensions.received.length > 0, "names what was received");
-      assert.deepEqual(counts(), before, "nothing was written");
+      assert.deepEqual(await counts(), before, "nothing was written");
       assert.equal((await fetch(`${server.url}/healthz`)).status, 200, "the server still answers");
     });
   }
 
   for (const item of rawCases) {
     test(item.name, async () => {
-      const before = counts();
+      const before = await counts();
       const outcome = await item.send(ctx, server);
       assert.deepEqual([outcome.status, outcome.code, outcome.field ?? null], [item.status, item.code, item.field], JSON.stringify(outcome));
       if (item.field !== null) {
         assert.ok(typeof outcome.allowed === "string" && outcome.allowed.length > 0, "names what is allowed");
         assert.ok(typeof outcome.received === "string" && outcome.received.length > 0, "names what was received");
       }
-      assert.deepEqual(counts(), before, "nothing was written");
+      assert.deepEqual(await counts(), before, "nothing was written");
       assert.equal((await fetch(`${server.url}/healthz`)).status, 200, "the server still answers");
     });
   }
@@ -269,15 +269,15 @@ describe("bad input is refused before any work, naming the field, and writes not
 
   test("a GIF is refused: only PNG, JPEG and WebP are accepted", async () => {
     const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } }).gif().toBuffer();
-    const before = counts();
+    const before = await counts();
     const result = await gql(server.graphqlUrl, CREATE_JOB, { input: { image: { base64: gif.toString("base64") }, extend: { right: 8 } } });
     assert.equal(result.errors?.[0]?.extensions?.field, "image.base64");
     assert.match(result.errors![0]!.message, /^Expected a PNG, JPEG or WebP image for image\.base64 but received a gif image$/);
-    assert.deepEqual(counts(), before);
+    assert.deepEqual(await counts(), before);
   });
 
   test("uploads: a non-image type is 415, non-image bytes are 400, both with code and field", async () => {
-    const before = counts();
+    const before = await counts();
     const text = await fetch(`${server.url}/v1/images`, { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });
     assert.equal(text.status, 415);
     assert.deepEqual(((await text.json()) as { error: { code: string; field: string } }).error.field, "Content-Type");
@@ -285,7 +285,7 @@ describe("bad input is refused before any work, naming the field, and writes not
     assert.equal(junk.status, 400);
     const body = (await junk.json()) as { error: { code: string; field: string; message: string } };
     assert.deepEqual([body.error.code, body.error.field], ["BAD_USER_INPUT", "body"]);
-    assert.deepEqual(counts(), before);
+    assert.deepEqual(await counts(), before);
   });
 
   test("malformed and oversized GraphQL bodies get GraphQL errors with a code", async () => {

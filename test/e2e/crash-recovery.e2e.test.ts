@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import Database from "better-sqlite3";
+import { queryRows } from "../helpers/database.js";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { collect, gqlData, uploadImage } from "../helpers/graphql-client.js";
@@ -30,13 +30,9 @@ async function jobsWithStatus(status: string): Promise<string[]> {
 }
 
 /** Jobs the database shows RUNNING while the server is down: the runs a kill really cut off. */
-function runningInDatabase(): string[] {
-  const db = new Database(join(server.dataDir, "outpaint.db"), { readonly: true });
-  try {
-    return (db.prepare(`SELECT id FROM "OutpaintJob" WHERE status = 'RUNNING'`).all() as { id: string }[]).map((row) => row.id);
-  } finally {
-    db.close();
-  }
+async function runningInDatabase(): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(server.databaseUrl, `SELECT id FROM "OutpaintJob" WHERE status = 'RUNNING'`);
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -49,7 +45,7 @@ async function killWhileBusy(): Promise<{ running: string[] }> {
     const [running, queued] = [await jobsWithStatus("RUNNING"), await jobsWithStatus("QUEUED")];
     if (running.length > 0 && queued.length > 0) {
       await server.kill();
-      const cutOff = runningInDatabase();
+      const cutOff = await runningInDatabase();
       if (cutOff.length > 0) return { running: cutOff };
       await server.restart();
     }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createPostgresDatabase, dropPostgresDatabase, onPostgres } from "./database.js";
 import { CLI, ROOT } from "./paths.js";
 
 export interface LogLine {
@@ -11,8 +12,9 @@ export interface LogLine {
 }
 
 /**
- * A real server process (`outpaint serve`) on a free loopback port with its own data
- * directory. Its JSON log lines are kept for assertions.
+ * A real server process (`outpaint serve`, or `outpaint worker`) on a free loopback port with its
+ * own data directory and database (a SQLite file in it, or a PostgreSQL database of its own
+ * under TEST_DATABASE=postgresql). Its JSON log lines are kept for assertions.
  */
 export class ServerProcess {
   readonly logs: LogLine[] = [];
@@ -20,15 +22,32 @@ export class ServerProcess {
   #child: ChildProcess | null = null;
   #exited: Promise<number | null> = Promise.resolve(null);
 
+  #ownsDatabase = false;
+
   private constructor(
     readonly dataDir: string,
     private readonly env: Record<string, string>,
+    private readonly command: "serve" | "worker",
   ) {}
 
-  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<ServerProcess> {
-    const server = new ServerProcess(dataDir ?? mkdtempSync(join(tmpdir(), "outpaint-test-")), env);
-    await server.#spawn("0");
+  static async start(env: Record<string, string> = {}, dataDir?: string, command: "serve" | "worker" = "serve"): Promise<ServerProcess> {
+    const server = new ServerProcess(dataDir ?? mkdtempSync(join(tmpdir(), "outpaint-test-")), { ...env }, command);
+    if (!server.env.DATABASE_URL && onPostgres) {
+      server.env.DATABASE_URL = await createPostgresDatabase();
+      server.#ownsDatabase = true;
+    }
+    try {
+      await server.#spawn("0");
+    } catch (error) {
+      if (server.#ownsDatabase) await dropPostgresDatabase(server.env.DATABASE_URL!);
+      throw error;
+    }
     return server;
+  }
+
+  /** The database this server uses. */
+  get databaseUrl(): string {
+    return this.env.DATABASE_URL ?? `file:${join(this.dataDir, "outpaint.db")}`;
   }
 
   get graphqlUrl(): string {
@@ -73,10 +92,11 @@ export class ServerProcess {
   async dispose(): Promise<void> {
     await this.kill();
     rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.#ownsDatabase) await dropPostgresDatabase(this.env.DATABASE_URL!);
   }
 
   async #spawn(port: string): Promise<void> {
-    const child = spawn(process.execPath, [CLI, "serve"], {
+    const child = spawn(process.execPath, [CLI, this.command], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: "info", ...this.env, PORT: port, HOST: "127.0.0.1", DATA_DIR: this.dataDir },
       stdio: ["ignore", "pipe", "pipe"],

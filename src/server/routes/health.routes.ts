@@ -10,7 +10,7 @@ export function healthRoutes(services: Services): Router {
   router.get("/readyz", async (_req, res) => {
     try {
       const jobs = await services.jobs.countByStatus();
-      res.json({ status: "ready", jobs, running: services.queue.runningCount, engine: services.engineStats() });
+      res.json({ status: "ready", jobs, running: services.runningJobs(), engine: services.engineStats() });
     } catch {
       res.status(503).json({ status: "unavailable" });
     }

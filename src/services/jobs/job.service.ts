@@ -173,7 +173,7 @@ export class JobService {
     });
     if (!outcome.replay) {
       for (const job of outcome.jobs) publishJob(this.events, job);
-      this.queue.notify();
+      this.queue.submitted(outcome.jobs);
     }
     return { jobs: outcome.jobs, prompt: outcome.prompt };
   }

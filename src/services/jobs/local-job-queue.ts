@@ -1,28 +1,18 @@
-import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { JobRecord } from "../../core/job.js";
 import { settlesWithin } from "../../core/timing.js";
 import type { Database } from "../../db/database.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
-import type { AbortReason, JobRunner } from "./job-runner.js";
+import type { JobExecutor } from "./job-executor.js";
 import type { JobQueue } from "./job-queue.js";
-
-interface RunningJob {
-  controller: AbortController;
-  ended: Promise<void>;
-}
-
-/** How long a cancel for a job that is being claimed but not yet registered is remembered. */
-const EARLY_CANCEL_MS = 30_000;
 
 /**
  * The embedded queue: the database is the queue (jobs are claimed oldest first by a conditional
  * update), and `concurrency` loops in this process run them. Nothing lives only in memory, so
- * a restart loses nothing: interrupted runs are requeued at start.
+ * a restart loses nothing: interrupted runs are requeued at start. One process per database:
+ * several use Redis (RedisJobQueue).
  */
 export class LocalJobQueue implements JobQueue {
-  readonly #running = new Map<string, RunningJob>();
-  readonly #earlyCancels = new Map<string, number>();
   #wake: (() => void) | null = null;
   #wakeSignal: Promise<void> = Promise.resolve();
   #stopping = false;
@@ -30,7 +20,7 @@ export class LocalJobQueue implements JobQueue {
 
   constructor(
     private readonly db: Database,
-    private readonly runner: JobRunner,
+    private readonly executor: JobExecutor,
     private readonly outbox: WebhookOutbox,
     private readonly options: { concurrency: number; maxAttempts: number; pollIntervalMs?: number },
     private readonly logger: Logger,
@@ -54,35 +44,19 @@ export class LocalJobQueue implements JobQueue {
     for (let i = 0; i < this.options.concurrency; i++) this.#loops.push(this.#loop());
   }
 
-  notify(): void {
+  submitted(): void {
     this.#wake?.();
   }
 
-  get runningCount(): number {
-    return this.#running.size;
-  }
-
-  async cancelRunning(jobId: string, timeoutMs: number): Promise<boolean> {
-    const running = this.#running.get(jobId);
-    if (!running) {
-      this.#earlyCancels.set(jobId, Date.now() + EARLY_CANCEL_MS);
-      // The claim may be in flight: give the loop a moment to register it, then wait for it.
-      await delay(50);
-      const late = this.#running.get(jobId);
-      return late ? this.#waitFor(late, timeoutMs) : true;
-    }
-    running.controller.abort("cancel" satisfies AbortReason);
-    return this.#waitFor(running, timeoutMs);
+  cancelRunning(jobId: string, timeoutMs: number): Promise<boolean> {
+    return this.executor.cancel(jobId, timeoutMs);
   }
 
   /** Stops claiming; lets running jobs finish for `graceMs`, then hands the rest back to the queue. */
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
-    this.notify();
-    const finished = Promise.all([...this.#running.values()].map((job) => job.ended));
-    if (!(await settlesWithin(finished, graceMs))) {
-      for (const job of this.#running.values()) job.controller.abort("shutdown" satisfies AbortReason);
-    }
+    this.#wake?.();
+    await this.executor.stop(graceMs);
     await Promise.all(this.#loops);
   }
 
@@ -100,33 +74,11 @@ export class LocalJobQueue implements JobQueue {
         await this.#idle();
         continue;
       }
-      await this.#execute(job);
+      await this.executor.execute(job);
     }
   }
 
-  async #execute(job: JobRecord): Promise<void> {
-    const controller = new AbortController();
-    let markEnded!: () => void;
-    const ended = new Promise<void>((resolve) => (markEnded = resolve));
-    this.#running.set(job.id, { controller, ended });
-    const early = this.#earlyCancels.get(job.id);
-    this.#earlyCancels.delete(job.id);
-    if (job.cancelRequested || (early !== undefined && early > Date.now())) controller.abort("cancel" satisfies AbortReason);
-    try {
-      await this.runner.run(job, controller.signal);
-    } catch (error) {
-      this.logger.error({ err: error, jobId: job.id }, "job runner failed unexpectedly");
-    } finally {
-      this.#running.delete(job.id);
-      markEnded();
-    }
-  }
-
-  #waitFor(running: RunningJob, timeoutMs: number): Promise<boolean> {
-    return settlesWithin(running.ended, timeoutMs);
-  }
-
-  /** Waits for new work: a notify() from this process, or the poll interval as a safety net. */
+  /** Waits for new work: a submitted() from this process, or the poll interval as a safety net. */
   async #idle(): Promise<void> {
     await settlesWithin(this.#wakeSignal, this.options.pollIntervalMs ?? 1000);
   }

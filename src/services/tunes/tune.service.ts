@@ -37,6 +37,10 @@ export class TuneService {
     const existing = await this.db.tunes.findDefault();
     if (existing) return existing;
     return this.db.transaction(async (tx) => {
+      // Nodes sharing a database may start at once: one creates the tune, the others find it.
+      await tx.settings.lock("default-tune");
+      const again = await tx.tunes.findDefault();
+      if (again) return again;
       const cpu = await tx.tunes.findBuiltInByBackend("CPU_FILL");
       if (cpu) return tx.tunes.makeDefault(cpu.id);
       return tx.tunes.create(
@@ -90,7 +94,10 @@ export class TuneService {
       baseTuneId = base.id;
     }
     return this.db.transaction(async (tx) => {
-      if (isDefault) await tx.tunes.clearDefault();
+      if (isDefault) {
+        await tx.settings.lock("default-tune");
+        await tx.tunes.clearDefault();
+      }
       return tx.tunes.create({ id: newId(), title, kind, backend, baseTuneId, isDefault, ownerId: isDefault ? null : owner }, new Date());
     });
   }

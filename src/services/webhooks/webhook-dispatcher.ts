@@ -29,6 +29,9 @@ const IDLE_POLL_MS = 5000;
  * address is a failed attempt like any other. Redirects are not followed (a 3xx is a failed
  * attempt): following one would send the signed event to a target nobody vetted or registered.
  */
+/** How long after an attempt's timeout a claimed delivery is given back for another try. */
+const CLAIM_MARGIN_MS = 30_000;
+
 export class WebhookDispatcher {
   #wake: () => void = () => {};
   #stopping = false;
@@ -77,6 +80,9 @@ export class WebhookDispatcher {
   }
 
   async #deliver(delivery: WebhookDeliveryRecord): Promise<void> {
+    // Every process that shares the database runs a dispatcher; the claim makes one of them send.
+    const lease = new Date(Date.now() + this.options.timeoutMs + CLAIM_MARGIN_MS);
+    if (!(await this.db.webhooks.claim(delivery, lease))) return;
     const attempt = delivery.attempts + 1;
     const now = new Date();
     const timestamp = Math.floor(now.getTime() / 1000);

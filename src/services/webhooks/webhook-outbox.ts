@@ -49,6 +49,7 @@ export class WebhookOutbox {
       queued = true;
     }
     if (job.promptId) {
+      await tx.prompts.lock(job.promptId);
       const prompt = await tx.prompts.find(job.promptId);
       const jobs = prompt?.callbackUrl ? await tx.jobs.listByPrompt([job.promptId]) : [];
       const statuses = jobs.map((sibling) => sibling.status);

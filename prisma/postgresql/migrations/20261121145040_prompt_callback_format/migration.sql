@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Prompt" ADD COLUMN     "callbackFormat" TEXT NOT NULL DEFAULT 'STANDARD';

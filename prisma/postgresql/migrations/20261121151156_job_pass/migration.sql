@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OutpaintJob" ADD COLUMN     "pass" INTEGER NOT NULL DEFAULT 0;

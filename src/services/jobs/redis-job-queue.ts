@@ -1,0 +1,101 @@
+import { Queue } from "bullmq";
+import type { Logger } from "pino";
+import { isTerminal, type JobRecord } from "../../core/job.js";
+import { settlesWithin } from "../../core/timing.js";
+import type { Database } from "../../db/database.js";
+import type { AppEvents } from "../events/topics.js";
+import type { RedisChannels } from "../redis/redis-channels.js";
+import type { JobQueue } from "./job-queue.js";
+
+export const QUEUE_NAME = "outpaint-jobs";
+export const CANCEL_CHANNEL = "cancel";
+/** BullMQ's highest priority; lower numbers run first. */
+const MAX_PRIORITY = 2_097_151;
+
+export interface QueuedJobData {
+  jobId: string;
+}
+
+/** Where the queue lives: the Redis server, and the prefix of the deployment's keys there. */
+export interface RedisQueueConnection {
+  url: string;
+  prefix: string;
+}
+
+/**
+ * The distributed queue's producer side, used by API processes: the database stays the record
+ * of every job, and Redis (BullMQ) carries which to run next to the workers. A job committed
+ * here but not handed to Redis (Redis down, process killed in between) is found by the workers'
+ * reconciliation, so nothing accepted is lost.
+ */
+export class RedisJobQueue implements JobQueue {
+  readonly queue: Queue<QueuedJobData>;
+
+  constructor(
+    redis: RedisQueueConnection,
+    private readonly db: Database,
+    private readonly events: AppEvents,
+    private readonly channels: RedisChannels,
+    private readonly logger: Logger,
+  ) {
+    this.queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: { url: redis.url }, prefix: redis.prefix });
+    this.queue.on("error", (error) => logger.warn({ err: error }, "job queue connection error"));
+  }
+
+  submitted(jobs: readonly JobRecord[]): void {
+    this.#add(jobs).catch((error: unknown) =>
+      this.logger.warn({ err: error, jobs: jobs.map((job) => job.id) }, "jobs not handed to Redis yet; the workers' reconciliation will"),
+    );
+  }
+
+  /**
+   * Jobs go to Redis with the owner's count of active jobs as their priority: an owner with
+   * hundreds queued does not hold back one who just sent a single job (BullMQ runs equal
+   * priorities in order).
+   */
+  async #add(jobs: readonly JobRecord[]): Promise<void> {
+    // The count is taken after the commit, so it includes this batch: the batch's jobs take the last places.
+    const next = new Map<string, number>();
+    for (const job of jobs) next.set(job.ownerId, (next.get(job.ownerId) ?? 0) - 1);
+    for (const [owner, batch] of next) next.set(owner, (await this.db.jobs.countActive(owner)) + batch + 1);
+    await this.queue.addBulk(
+      jobs.map((job) => {
+        const place = next.get(job.ownerId)!;
+        next.set(job.ownerId, place + 1);
+        const priority = Math.min(MAX_PRIORITY, Math.max(1, place));
+        return { name: "outpaint", data: { jobId: job.id }, opts: { jobId: job.id, priority, ...JOB_OPTIONS } };
+      }),
+    );
+  }
+
+  /** Hands the job to Redis again (reconciliation), replacing a finished or failed entry of it. */
+  async requeue(jobId: string): Promise<void> {
+    const state = await this.queue.getJobState(jobId);
+    if (state === "completed" || state === "failed") await (await this.queue.getJob(jobId))?.remove();
+    else if (state !== "unknown") return;
+    await this.queue.add("outpaint", { jobId }, { jobId, priority: 1, ...JOB_OPTIONS });
+  }
+
+  /** Tells every worker to stop the job, then waits for its end to be published. */
+  async cancelRunning(jobId: string, timeoutMs: number): Promise<boolean> {
+    const updates = this.events.subscribe("job", jobId);
+    try {
+      this.channels.publish(CANCEL_CHANNEL, { jobId });
+      const ended = (async () => {
+        const current = await this.db.jobs.find(jobId);
+        if (!current || isTerminal(current.status)) return;
+        for await (const job of updates) if (isTerminal(job.status)) return;
+      })();
+      return await settlesWithin(ended, timeoutMs);
+    } finally {
+      updates.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+/** The database keeps every job's outcome; Redis keeps no finished entries. */
+const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true };

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import { createPostgresDatabase, dropPostgresDatabase } from "../helpers/database.js";
+import { collect, gqlData, uploadImage } from "../helpers/graphql-client.js";
+import { createJob, waitForEnd, type JobView } from "../helpers/jobs.js";
+import { photo } from "../helpers/paths.js";
+import { ServerProcess } from "../helpers/server-process.js";
+import { WebhookReceiver } from "../helpers/webhook-receiver.js";
+
+// Several machines' worth of processes on one: two API processes (ROLE=serve) and two workers,
+// sharing PostgreSQL, Redis (BullMQ and pub/sub) and the image directory.
+
+const processes: ServerProcess[] = [];
+let databaseUrl = "";
+let subscriber: Client | null = null;
+const receiver = new WebhookReceiver(() => 200);
+after(async () => {
+  await subscriber?.dispose();
+  for (const process of processes) await process.dispose();
+  await receiver.stop();
+  if (databaseUrl) await dropPostgresDatabase(databaseUrl);
+});
+
+interface Snapshot {
+  jobUpdated: { id: string; status: JobView["status"]; attempts: number; progress: { percent: number } };
+}
+
+test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job succeeds exactly once, progress crosses processes", async () => {
+  const redisUrl = process.env.TEST_REDIS_URL;
+  assert.ok(redisUrl, "TEST_REDIS_URL is set (npm test starts Redis with test/setup/services.sh)");
+  databaseUrl = await createPostgresDatabase();
+  await receiver.start();
+  const dataDir = mkdtempSync(join(tmpdir(), "outpaint-distributed-"));
+  const shared = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    // A deployment of its own on the shared Redis.
+    QUEUE_PREFIX: `test-${randomBytes(4).toString("hex")}`,
+    QUEUE_LOCK_MS: "2000",
+    URL_FETCH_ALLOW: "127.0.0.1",
+  };
+  const api1 = await ServerProcess.start({ ...shared, ROLE: "serve" }, dataDir);
+  const api2 = await ServerProcess.start({ ...shared, ROLE: "serve" }, dataDir);
+  processes.push(api1, api2);
+
+  const upload = await uploadImage(api1.url, readFileSync(photo("chelsea.png")), "image/png");
+  const submitted: JobView[] = [];
+  for (let i = 0; i < 200; i++) {
+    const api = i % 2 === 0 ? api1 : api2;
+    // Every tenth job is a content-aware fill of a few hundred ms, so the kill lands mid-run.
+    const input =
+      i % 10 === 0
+        ? { image: { id: upload.id }, extend: { right: 200 + i, bottom: 120 }, callbackUrl: receiver.url }
+        : { image: { id: upload.id }, extend: { right: 16 + (i % 50), bottom: 8 }, infill: "EDGE", callbackUrl: receiver.url };
+    submitted.push(await createJob(api.graphqlUrl, input));
+  }
+
+  // One WebSocket client on API 1 follows every job, from before any worker runs.
+  subscriber = createClient({ url: api1.wsUrl, webSocketImpl: WebSocket });
+  const followed = submitted.map((job) =>
+    collect<Snapshot>(subscriber!, `subscription($id: ID!) { jobUpdated(id: $id) { id status attempts progress { percent } } }`, { id: job.id }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  const workerEnv = { ...shared, JOB_CONCURRENCY: "2", PUBLIC_URL: api1.url };
+  const worker1 = await ServerProcess.start(workerEnv, dataDir, "worker");
+  const worker2 = await ServerProcess.start(workerEnv, dataDir, "worker");
+  processes.push(worker1, worker2);
+
+  // SIGKILL worker 1 while it runs a job, after it has finished some.
+  const killedWhileRunning = await (async () => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const started = worker1.logged("job started").map((line) => line.jobId as string);
+      const done = new Set(worker1.logged("job succeeded").map((line) => line.jobId as string));
+      const running = started.filter((id) => !done.has(id));
+      if (done.size >= 10 && running.length > 0) {
+        await worker1.kill();
+        return running.filter((id) => !worker1.logged("job succeeded").some((line) => line.jobId === id));
+      }
+      assert.ok(Date.now() < deadline, "worker 1 never had a job running after finishing ten");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  assert.ok(killedWhileRunning.length > 0);
+
+  const ended = await Promise.all(submitted.map((job, i) => waitForEnd((i % 2 === 0 ? api2 : api1).graphqlUrl, job.id, 180_000)));
+  assert.deepEqual(
+    ended.filter((job) => job.status !== "SUCCEEDED").map((job) => [job.id, job.status, job.error]),
+    [],
+    "every job succeeded",
+  );
+  const total = await gqlData<{ jobs: { totalCount: number } }>(api2.graphqlUrl, "{ jobs { totalCount } }");
+  assert.equal(total.jobs.totalCount, 200, "no job lost and none invented");
+
+  // Exactly once: one recorded success per job across both workers, one job.succeeded webhook each.
+  const succeededOn = new Map<string, string[]>();
+  for (const [name, worker] of [["worker 1", worker1], ["worker 2", worker2]] as const) {
+    for (const line of worker.logged("job succeeded")) succeededOn.set(line.jobId as string, [...(succeededOn.get(line.jobId as string) ?? []), name]);
+  }
+  for (const job of submitted) assert.equal(succeededOn.get(job.id)?.length, 1, `job ${job.id} succeeded on ${succeededOn.get(job.id)}`);
+  for (const worker of [worker1, worker2]) {
+    assert.equal(worker.logged("job finished but this attempt no longer owned it; result discarded").length, 0);
+  }
+  // The jobs the kill cut off were taken over by worker 2 as new attempts.
+  for (const id of killedWhileRunning) {
+    assert.equal(succeededOn.get(id)?.[0], "worker 2", `job ${id} cut off on worker 1 finished on worker 2`);
+    assert.ok(ended.find((job) => job.id === id)!.attempts >= 2, `job ${id} was run again`);
+  }
+  assert.ok(worker2.logged("took over a job interrupted on another worker").length >= killedWhileRunning.length);
+
+  const deadline = Date.now() + 60_000;
+  while (receiver.received.length < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const events = receiver.received.map((request) => JSON.parse(request.body) as { type: string; data: { id: string } });
+  assert.equal(events.length, 200, "one webhook per job");
+  assert.deepEqual(new Set(events.map((event) => event.type)), new Set(["job.succeeded"]));
+  assert.equal(new Set(events.map((event) => event.data.id)).size, 200, "no job's webhook twice");
+
+  // The subscriber on API 1 saw the progress of jobs run by either worker, and each end once.
+  const streams = await Promise.all(followed);
+  const sawRunning = new Set<string>();
+  streams.forEach((messages, i) => {
+    assert.ok(messages.every((message) => !message.errors), JSON.stringify(messages.find((message) => message.errors)));
+    const statuses = messages.map((message) => message.data!.jobUpdated.status);
+    assert.equal(statuses.at(-1), "SUCCEEDED", `the subscriber saw job ${submitted[i]!.id} end`);
+    assert.equal(statuses.filter((status) => status === "SUCCEEDED").length, 1);
+    if (statuses.includes("RUNNING")) sawRunning.add(submitted[i]!.id);
+  });
+  for (const worker of [worker1, worker2]) {
+    const ranHere = worker.logged("job succeeded").map((line) => line.jobId as string);
+    assert.ok(ranHere.some((id) => sawRunning.has(id)), "API 1's subscriber saw progress of a job this worker ran");
+  }
+});
