@@ -234,6 +234,7 @@ describe("connecting to the vetted address", () => {
     const db = {
       webhooks: {
         due: async () => pending.splice(0),
+        claim: async () => true,
         nextAttemptAt: async () => null,
         recordAttempt: async (_id: string, attempt: AttemptOutcome) => recorded(attempt),
       },

@@ -56,3 +56,33 @@ test("settings: defaults, and every bad value reported at once", () => {
   );
   assert.deepEqual(settings.maxExtendPerPass, { FLUX_FILL_TRT: 512, CPU_FILL: 0 });
 });
+
+test("settings: deployment roles, PostgreSQL and Redis", () => {
+  const defaults = loadSettings({}, "/srv");
+  assert.equal(defaults.role, "all");
+  assert.equal(defaults.redisUrl, undefined);
+  const worker = loadSettings(
+    { ROLE: "worker", REDIS_URL: "redis://cache:6379", DATABASE_URL: "postgresql://u:p@db:5432/outpaint", PUBLIC_URL: "https://o.example.com" },
+    "/srv",
+  );
+  assert.equal(worker.databaseUrl, "postgresql://u:p@db:5432/outpaint");
+  assert.equal(worker.queuePrefix, "outpaint");
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadSettings(env, "/srv");
+      return [];
+    } catch (error) {
+      return (error as SettingsError).problems;
+    }
+  };
+  assert.deepEqual(problems({ ROLE: "serve" }), [
+    "Expected REDIS_URL to be set for ROLE serve (separate API and worker processes share the queue through Redis) but received nothing",
+  ]);
+  assert.deepEqual(problems({ ROLE: "api" }), ['Expected one of all, serve, worker for ROLE but received "api"']);
+  assert.match(problems({ ROLE: "worker", REDIS_URL: "redis://r" })[0]!, /Expected PUBLIC_URL .* for ROLE worker but received nothing/);
+  // A password in a bad URL is not echoed.
+  assert.deepEqual(problems({ REDIS_URL: "http://user:secret@r:6379" }), [
+    'Expected redis://[user:password@]host:port[/db] or rediss://... for REDIS_URL but received "http://user:***@r:6379"',
+  ]);
+  assert.deepEqual(problems({ QUEUE_PREFIX: "a:b" }), ['Expected 1 to 64 letters, digits, _ or - for QUEUE_PREFIX but received "a:b"']);
+});
