@@ -7,10 +7,10 @@ import { PrismaClient as PostgresClient } from "./generated/postgresql/client.js
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.js";
 import { applyMigrations, type MigrationReport } from "./migrate.js";
 import { applyPostgresMigrations } from "./migrate-postgres.js";
-import { Repositories, type Client } from "./repositories.js";
+import { Repositories, type Client, type DatabaseKind } from "./repositories.js";
 import { SerialLock } from "./serial-lock.js";
 
-export type DatabaseKind = "sqlite" | "postgresql";
+export type { DatabaseKind };
 
 /** What a Database needs of a Prisma client; both generated clients have the same model API. */
 interface Engine {
@@ -29,7 +29,7 @@ export class Database extends Repositories {
     readonly kind: DatabaseKind,
     readonly migrations: MigrationReport,
   ) {
-    super(engine.statements);
+    super(engine.statements, kind);
     this.#engine = engine;
   }
 
@@ -51,7 +51,7 @@ export class Database extends Repositories {
    * only those: on SQLite a statement through this Database would wait for the transaction it is in.
    */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.#engine.transaction((client) => work(new Repositories(client)));
+    return this.#engine.transaction((client) => work(new Repositories(client, this.kind)));
   }
 
   async close(): Promise<void> {

@@ -2,14 +2,17 @@ import type { ImageRecord } from "../core/image.js";
 import type { JobRecord } from "../core/job.js";
 import type { ImageFormat } from "../core/image-format.js";
 import type { Image } from "./generated/sqlite/client.js";
-import type { Client } from "./repositories.js";
+import type { Client, DatabaseKind } from "./repositories.js";
 
 function toRecord(row: Image): ImageRecord {
   return { ...row, format: row.format as ImageFormat };
 }
 
 export class ImageRepository {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly kind: DatabaseKind,
+  ) {}
 
   /** The image, when `owner` has it (any owner's when `owner` is undefined: internal use). */
   async find(id: string, owner?: string): Promise<ImageRecord | null> {
@@ -30,6 +33,16 @@ export class ImageRepository {
 
   /** The owner's image with these bytes: the existing row when the owner already has them, else `image`. */
   async findOrCreate(image: ImageRecord): Promise<ImageRecord> {
+    if (this.kind === "postgresql") {
+      // Two requests may record the same image at once: PostgreSQL runs their transactions side by
+      // side, and a unique violation would abort the whole transaction, so the insert yields instead.
+      const { id, ownerId, sha256, format, width, height, bytes, createdAt } = image;
+      await this.client.$executeRaw`INSERT INTO "Image" ("id", "ownerId", "sha256", "format", "width", "height", "bytes", "createdAt")
+        VALUES (${id}, ${ownerId}, ${sha256}, ${format}, ${width}, ${height}, ${bytes}, ${createdAt})
+        ON CONFLICT ("ownerId", "sha256") DO NOTHING`;
+      return toRecord((await this.client.image.findFirst({ where: { ownerId, sha256 } }))!);
+    }
+    // SQLite runs one transaction at a time.
     const row = await this.client.image.upsert({
       where: { ownerId_sha256: { ownerId: image.ownerId, sha256: image.sha256 } },
       create: image,

@@ -9,6 +9,8 @@ import { SettingRepository } from "./setting.repository.js";
 import { TuneRepository } from "./tune.repository.js";
 import { WebhookRepository } from "./webhook.repository.js";
 
+export type DatabaseKind = "sqlite" | "postgresql";
+
 /** The client or an open transaction: both have the same model API. */
 export type Client = Prisma.TransactionClient;
 
@@ -23,10 +25,10 @@ export class Repositories {
   readonly settings: SettingRepository;
   readonly retention: RetentionRepository;
 
-  constructor(client: Client) {
+  constructor(client: Client, kind: DatabaseKind) {
     this.apiKeys = new ApiKeyRepository(client);
     this.tunes = new TuneRepository(client);
-    this.images = new ImageRepository(client);
+    this.images = new ImageRepository(client, kind);
     this.prompts = new PromptRepository(client);
     this.jobs = new JobRepository(client);
     this.idempotency = new IdempotencyRepository(client);

@@ -168,7 +168,13 @@ test("without the allow list, a callback on loopback is refused at delivery: a f
   // Submission-time checks would refuse this callback, so the event is queued by a server that
   // allows loopback; the same data directory is then served by one that does not, as after an
   // operator narrows the allow list or a callback's name starts resolving to a private address.
-  const allowing = await ServerProcess.start({ URL_FETCH_ALLOW: "127.0.0.1", WEBHOOK_RETRY_BASE_MS: "2000", WEBHOOK_MAX_ATTEMPTS: "2" });
+  // A short timeout: were the kill to land mid-attempt, the claimed delivery comes back soon.
+  const allowing = await ServerProcess.start({
+    URL_FETCH_ALLOW: "127.0.0.1",
+    WEBHOOK_RETRY_BASE_MS: "2000",
+    WEBHOOK_MAX_ATTEMPTS: "2",
+    WEBHOOK_TIMEOUT_MS: "2000",
+  });
   let strict: ServerProcess | null = null;
   try {
     const imageId = (await uploadImage(allowing.url, readFileSync(photo("chelsea.png")), "image/png")).id;
@@ -179,7 +185,10 @@ test("without the allow list, a callback on loopback is refused at delivery: a f
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await allowing.kill();
-    strict = await ServerProcess.start({ WEBHOOK_RETRY_BASE_MS: "200", WEBHOOK_MAX_ATTEMPTS: "2" }, allowing.dataDir);
+    strict = await ServerProcess.start(
+      { WEBHOOK_RETRY_BASE_MS: "200", WEBHOOK_MAX_ATTEMPTS: "2", DATABASE_URL: allowing.databaseUrl },
+      allowing.dataDir,
+    );
 
     type Delivery = { status: string; attempts: number; lastStatus: number | null; lastError: string | null };
     let delivery: Delivery | undefined;

@@ -30,7 +30,7 @@ const IDLE_POLL_MS = 5000;
  * attempt): following one would send the signed event to a target nobody vetted or registered.
  */
 /** How long after an attempt's timeout a claimed delivery is given back for another try. */
-const CLAIM_MARGIN_MS = 30_000;
+const CLAIM_MARGIN_MS = 5_000;
 
 export class WebhookDispatcher {
   #wake: () => void = () => {};
