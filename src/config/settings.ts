@@ -203,7 +203,7 @@ export function loadSettings(env: Env = readEnvironment(), cwd = process.cwd()):
 }
 
 /** The URL with its password replaced, for messages and logs. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 

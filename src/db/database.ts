@@ -10,8 +10,6 @@ import { applyPostgresMigrations } from "./migrate-postgres.js";
 import { Repositories, type Client, type DatabaseKind } from "./repositories.js";
 import { SerialLock } from "./serial-lock.js";
 
-export type { DatabaseKind };
-
 /** What a Database needs of a Prisma client; both generated clients have the same model API. */
 interface Engine {
   /** Runs statements outside a transaction. */

@@ -267,14 +267,15 @@ export class JobRepository {
     return count === 1 ? outcome : null;
   }
 
-  /** Queued and running jobs last changed before `before`, oldest first (for the queue's reconciliation). */
-  async listActiveSince(before: Date, afterId: string, limit: number): Promise<{ id: string; status: string; createdAt: Date }[]> {
-    return this.client.outpaintJob.findMany({
+  /** Ids of queued and running jobs last changed before `before`, oldest first (for the queue's reconciliation). */
+  async listActiveSince(before: Date, afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.client.outpaintJob.findMany({
       where: { status: { in: ["QUEUED", "RUNNING"] }, updatedAt: { lt: before }, id: { gt: afterId } },
       orderBy: { id: "asc" },
       take: limit,
-      select: { id: true, status: true, createdAt: true },
+      select: { id: true },
     });
+    return rows.map((row) => row.id);
   }
 
   /** Queued and running jobs of an owner. */

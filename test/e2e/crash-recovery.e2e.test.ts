@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { queryRows } from "../helpers/database.js";
 import { createClient, type Client } from "graphql-ws";

@@ -29,7 +29,7 @@ export interface RedisQueueConnection {
  * reconciliation, so nothing accepted is lost.
  */
 export class RedisJobQueue implements JobQueue {
-  readonly queue: Queue<QueuedJobData>;
+  private readonly queue: Queue<QueuedJobData>;
 
   constructor(
     redis: RedisQueueConnection,
@@ -68,12 +68,16 @@ export class RedisJobQueue implements JobQueue {
     );
   }
 
-  /** Hands the job to Redis again (reconciliation), replacing a finished or failed entry of it. */
-  async requeue(jobId: string): Promise<void> {
+  /**
+   * Hands the job to Redis again if Redis does not hold it (reconciliation), replacing a finished
+   * or failed entry of it. True when it was added.
+   */
+  async requeueIfMissing(jobId: string): Promise<boolean> {
     const state = await this.queue.getJobState(jobId);
     if (state === "completed" || state === "failed") await (await this.queue.getJob(jobId))?.remove();
-    else if (state !== "unknown") return;
+    else if (state !== "unknown") return false;
     await this.queue.add("outpaint", { jobId }, { jobId, priority: 1, ...JOB_OPTIONS });
+    return true;
   }
 
   /** Tells every worker to stop the job, then waits for its end to be published. */

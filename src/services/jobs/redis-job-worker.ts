@@ -70,15 +70,9 @@ export class RedisJobWorker {
       const before = new Date(Date.now() - quietMs);
       for (let afterId = ""; ; ) {
         const page = await this.db.jobs.listActiveSince(before, afterId, 500);
-        for (const job of page) {
-          const state = await this.producer.queue.getJobState(job.id);
-          if (state === "unknown" || state === "completed" || state === "failed") {
-            await this.producer.requeue(job.id);
-            requeued++;
-          }
-        }
+        for (const id of page) if (await this.producer.requeueIfMissing(id)) requeued++;
         if (page.length < 500) break;
-        afterId = page.at(-1)!.id;
+        afterId = page.at(-1)!;
       }
       if (requeued > 0) this.logger.warn({ requeued }, "handed Redis jobs it did not hold");
     } catch (error) {

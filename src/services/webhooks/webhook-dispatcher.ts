@@ -20,6 +20,8 @@ export interface DispatchOptions {
 
 const BATCH = 16;
 const IDLE_POLL_MS = 5000;
+/** How long after an attempt's timeout a claimed delivery is given back for another try. */
+const CLAIM_MARGIN_MS = 5_000;
 
 /**
  * Delivers the outbox: POSTs each due event with Standard Webhooks headers, marks it delivered on
@@ -29,9 +31,6 @@ const IDLE_POLL_MS = 5000;
  * address is a failed attempt like any other. Redirects are not followed (a 3xx is a failed
  * attempt): following one would send the signed event to a target nobody vetted or registered.
  */
-/** How long after an attempt's timeout a claimed delivery is given back for another try. */
-const CLAIM_MARGIN_MS = 5_000;
-
 export class WebhookDispatcher {
   #wake: () => void = () => {};
   #stopping = false;
