@@ -6,11 +6,25 @@
 # Writes the URLs the tests use to .cache/test-services/env.
 #   test/setup/services.sh         install if needed, start
 #   test/setup/services.sh stop    stop both
+#   test/setup/services.sh bench   a durable PostgreSQL only (fsync and synchronous commit on, as
+#                                  a real deployment runs), port 55433, for npm run bench:api;
+#                                  its URL goes to .cache/bench-services/env (stop: bench-stop)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-state="$root/.cache/test-services"
-pg_port="${TEST_PG_PORT:-55432}"
+mode="${1:-start}"
+if [ "$mode" = "bench" ] || [ "$mode" = "bench-stop" ]; then
+  state="$root/.cache/bench-services"
+  pg_port="${BENCH_PG_PORT:-55433}"
+  pg_options=""
+  with_redis=0
+else
+  state="$root/.cache/test-services"
+  pg_port="${TEST_PG_PORT:-55432}"
+  # Test data is disposable: no fsync, so the suite is not bound by disk flushes.
+  pg_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  with_redis=1
+fi
 redis_port="${TEST_REDIS_PORT:-56379}"
 mkdir -p "$state"
 
@@ -28,15 +42,15 @@ as_pg_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-if [ "${1:-}" = "stop" ]; then
+if [ "$mode" = "stop" ] || [ "$mode" = "bench-stop" ]; then
   [ -n "$(pg_bin)" ] && [ -f "$state/postgres/postmaster.pid" ] && as_pg_owner "$(pg_bin)/pg_ctl" -D "$state/postgres" -m fast stop || true
-  command -v redis-cli >/dev/null && redis-cli -p "$redis_port" shutdown nosave 2>/dev/null || true
+  [ "$with_redis" = 1 ] && command -v redis-cli >/dev/null && redis-cli -p "$redis_port" shutdown nosave 2>/dev/null || true
   exit 0
 fi
 
 missing=()
 [ -n "$(pg_bin)" ] || missing+=(postgresql)
-command -v redis-server >/dev/null || missing+=(redis-server)
+[ "$with_redis" = 0 ] || command -v redis-server >/dev/null || missing+=(redis-server)
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! apt-cache policy "${missing[0]}" 2>/dev/null | grep -q 'Candidate: [0-9]'; then as_root apt-get update -qq; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -53,11 +67,15 @@ if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then
     # C collation: text sorts by bytes, as SQLite's does.
     as_pg_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --locale=C --encoding=UTF8 >/dev/null
   fi
-  # Test data is disposable: no fsync, so the suite is not bound by disk flushes.
   as_pg_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
-    -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+    -o "-p $pg_port -k $data -c listen_addresses=127.0.0.1 $pg_options -c max_connections=400" \
     start >/dev/null
   echo "services.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
+fi
+
+if [ "$with_redis" = 0 ]; then
+  echo "TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:$pg_port/postgres" >"$state/env"
+  exit 0
 fi
 
 if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
