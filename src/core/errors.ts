@@ -11,6 +11,7 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "RATE_LIMITED"
+  | "BACKEND_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export class AppError extends Error {
@@ -72,6 +73,21 @@ export class RateLimitedError extends AppError {
     readonly retryAfterSeconds: number,
   ) {
     super("RATE_LIMITED", message);
+  }
+}
+
+/**
+ * The tune asked for runs on a backend this server cannot run (no GPU, no TensorRT, no
+ * engines...). `missing` says what, in words an operator can act on. Nothing was written.
+ */
+export class BackendUnavailableError extends AppError {
+  constructor(
+    readonly field: string,
+    readonly backend: string,
+    readonly missing: readonly string[],
+    what: string,
+  ) {
+    super("BACKEND_UNAVAILABLE", `${what} runs on ${backend}, which is unavailable on this server: ${missing.join("; ")}`);
   }
 }
 

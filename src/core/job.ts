@@ -35,6 +35,8 @@ export interface JobSpec {
   guidance: number;
   scheduler: string;
   strength: number;
+  /** LoRA tunes applied on a FLUX_FILL_TRT tune (from <lora:ID:weight> tags). */
+  loras?: { tuneId: string; weight: number }[];
 }
 
 /** A job's options besides where the original goes: what a request sets before the image is known. */

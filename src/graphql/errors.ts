@@ -1,7 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLEnumType, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
-import { AppError, InputError, NotFoundError } from "../core/errors.js";
+import { AppError, BackendUnavailableError, InputError, NotFoundError } from "../core/errors.js";
 
 // Every error a client sees carries extensions.code. Input errors also carry field, allowed and
 // received. Unexpected errors are logged and reach clients without internals in production.
@@ -29,6 +29,9 @@ export function formatError(
   }
   if (original instanceof NotFoundError) {
     return { ...base, message: original.message, extensions: { code: original.code, field: original.field ?? null } };
+  }
+  if (original instanceof BackendUnavailableError) {
+    return { ...base, message: original.message, extensions: { code: original.code, field: original.field, backend: original.backend, missing: original.missing } };
   }
   if (original instanceof AppError) return { ...base, message: original.message, extensions: { code: original.code } };
   // Apollo files every validation error under GRAPHQL_VALIDATION_FAILED; our own rules' codes (QUERY_TOO_COMPLEX) win.

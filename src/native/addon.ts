@@ -4,25 +4,51 @@ import { NATIVE_ADDON_PATH } from "../core/paths.js";
 // Loads the C++ addon once, with messages that say what to do when it cannot be loaded.
 
 /** The JS-facing contract the addon was built with; must match native/src/binding/addon.cc. */
-const EXPECTED_BINDING_ABI = 1;
+const EXPECTED_BINDING_ABI = 2;
 
 export interface NativeTaskHandle {
   promise: Promise<{ data: Buffer; width: number; height: number; channels: number }>;
   cancel(): void;
 }
 
+export interface NativeImageResult {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: number;
+}
+
 export interface NativeFillEngine {
-  outpaint(request: object, onProgress: (stage: string, step: number, totalSteps: number) => void): NativeTaskHandle;
+  outpaint(
+    request: object,
+    onProgress: (stage: string, step: number, totalSteps: number, preview?: NativeImageResult) => void,
+  ): NativeTaskHandle;
   close(): void;
   stats(): { queued: number; running: number; finished: number };
   readonly threads: number;
   readonly closed: boolean;
 }
 
+/** The CPU references of FLUX.1 Fill's formulas (native/src/flux); arrays are Float32Array. */
+export interface FluxMath {
+  sigmas(steps: number, width: number, height: number): Float32Array;
+  firstStep(steps: number, strength: number): number;
+  packLatents(latent: Float32Array, channels: number, height: number, width: number): Float32Array;
+  unpackLatents(packed: Float32Array, channels: number, height: number, width: number): Float32Array;
+  maskToLatentChannels(mask: Float32Array, height: number, width: number): Float32Array;
+  imageIds(latentHeight: number, latentWidth: number): Float32Array;
+  eulerStep(x: Float32Array, v: Float32Array, sigma: number, sigmaNext: number): Float32Array;
+  gaussianNoise(seed: number, count: number): Float32Array;
+  previewLatents(packed: Float32Array, channels: number, height: number, width: number): Buffer;
+}
+
 export interface Addon {
-  FillEngine: new (options: { threads?: number }) => NativeFillEngine;
+  FillEngine: new (options: { threads?: number; backend?: string; modelDir?: string }) => NativeFillEngine;
   bindingAbi: number;
   infillMethods: string[];
+  /** What stops a backend from running in this process; [] when it can. */
+  probeBackend(backend: string, modelDir: string): string[];
+  fluxMath: FluxMath;
 }
 
 export class AddonLoadError extends Error {

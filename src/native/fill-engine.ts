@@ -1,5 +1,6 @@
 import type { Placement } from "../core/geometry.js";
 import type { InfillMethod } from "../core/job.js";
+import type { Backend } from "../core/tune.js";
 import { loadAddon, type NativeFillEngine } from "./addon.js";
 
 export interface NativeImage {
@@ -17,10 +18,27 @@ export interface FillRequest {
   /** Feather width at the seams, in pixels. */
   feather: number;
   seed: number;
+  /** For a denoising backend (FLUX_FILL_TRT): the text as token ids and the sampler's settings. */
+  denoise?: DenoiseRequest;
+}
+
+export interface DenoiseRequest {
+  /** T5 ids, padded to 512. */
+  t5Tokens: Int32Array;
+  /** CLIP ids, padded to 77. */
+  clipTokens: Int32Array;
+  steps: number;
+  guidance: number;
+  /** 1: from noise; below 1: from the pre-filled canvas (image to image). */
+  strength: number;
+  /** Steps between latent previews; 0 for none. */
+  previewEvery: number;
+  /** LoRA weight files (safetensors) and their scales. */
+  loras: { path: string; weight: number }[];
 }
 
 export interface FillProgress {
-  stage: "INFILL" | "COMPOSITING";
+  stage: "INFILL" | "PREPARING" | "DENOISING" | "COMPOSITING";
   step: number;
   totalSteps: number;
 }
@@ -32,7 +50,11 @@ export interface EngineStats {
   finished: number;
 }
 
-/** A failure inside the addon. `code` is one of CANCELLED, ENGINE_CLOSED, OUT_OF_MEMORY, INVALID_ARGUMENT, INTERNAL. */
+/**
+ * A failure inside the addon. `code` is one of CANCELLED, ENGINE_CLOSED, OUT_OF_MEMORY,
+ * INVALID_ARGUMENT, INTERNAL, and on the GPU backend BACKEND_UNAVAILABLE, MODEL_INVALID,
+ * LORA_UNSUPPORTED, CUDA_ERROR.
+ */
 export class NativeError extends Error {
   constructor(
     readonly code: string,
@@ -43,7 +65,10 @@ export class NativeError extends Error {
   }
 }
 
-/** The native CPU engine: its own worker threads, created once per process and closed at shutdown. */
+/**
+ * A native engine on one backend: its own worker threads (and, on the GPU, its loaded model),
+ * created once per process and closed at shutdown.
+ */
 export class FillEngine {
   readonly #engine: NativeFillEngine;
 
@@ -51,18 +76,28 @@ export class FillEngine {
     this.#engine = engine;
   }
 
-  static open(options: { threads: number }): FillEngine {
+  /** Throws NativeError BACKEND_UNAVAILABLE (with what is missing) where the backend cannot run. */
+  static open(options: { threads: number; backend?: Backend; modelDir?: string }): FillEngine {
     const { FillEngine: NativeEngine } = loadAddon();
-    return new FillEngine(new NativeEngine({ threads: options.threads }));
+    try {
+      return new FillEngine(new NativeEngine({ threads: options.threads, backend: options.backend ?? "CPU_FILL", modelDir: options.modelDir ?? "" }));
+    } catch (error) {
+      throw toNativeError(error, new Error());
+    }
+  }
+
+  /** What stops `backend` from running in this process, in words a person can act on; [] when it can. */
+  static probe(backend: Backend, modelDir: string): string[] {
+    return loadAddon().probeBackend(backend, modelDir);
   }
 
   outpaint(
     request: FillRequest,
-    options: { onProgress?: (progress: FillProgress) => void; signal?: AbortSignal } = {},
+    options: { onProgress?: (progress: FillProgress) => void; onPreview?: (image: NativeImage) => void; signal?: AbortSignal } = {},
   ): Promise<NativeImage> {
     // Native errors surface on a later tick; keep the caller's stack for them, as sharp does.
     const callSite = new Error();
-    const { signal, onProgress } = options;
+    const { signal, onProgress, onPreview } = options;
     if (signal?.aborted) return Promise.reject(withStack(new NativeError("CANCELLED", "The task was cancelled"), callSite));
 
     let handle;
@@ -74,10 +109,12 @@ export class FillEngine {
           infill: request.infill,
           feather: request.feather,
           seed: request.seed,
+          ...(request.denoise ? { denoise: request.denoise } : {}),
         },
-        (stage, step, totalSteps) => {
+        (stage, step, totalSteps, preview) => {
           try {
-            onProgress?.({ stage: stage as FillProgress["stage"], step, totalSteps });
+            if (preview) onPreview?.(preview);
+            else onProgress?.({ stage: stage as FillProgress["stage"], step, totalSteps });
           } catch {
             // A listener's failure must not stop the fill.
           }

@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { SettingsError, type Settings } from "../config/settings.js";
-import type { Backend } from "../core/tune.js";
 import { Database } from "../db/database.js";
 import { ImageStore } from "../images/image-store.js";
-import { FillEngine, type EngineStats } from "../native/fill-engine.js";
+import type { EngineStats } from "../native/fill-engine.js";
 import { AstriaService } from "./astria/astria.service.js";
+import { BackendPool } from "./backends/backend-pool.js";
 import { createEvents, type AppEvents } from "./events/topics.js";
 import { ImageLinks } from "./images/image-links.js";
 import { ImageService } from "./images/image.service.js";
@@ -59,18 +59,18 @@ export interface Services {
 export async function startServices(settings: Settings, logger: Logger): Promise<Services> {
   // First, so a bad URL_FETCH_ALLOW entry stops the start before anything is opened.
   const addresses = addressPolicyOf(settings);
-  const engine = FillEngine.open({ threads: settings.fillThreads });
+  const backends = BackendPool.open({ fillThreads: settings.fillThreads, modelsDir: settings.modelsDir }, logger);
   const db = await Database.open(settings.databaseUrl, { poolSize: settings.databasePoolSize });
   if (db.migrations.applied.length > 0) logger.info({ migrations: db.migrations.applied }, "applied database migrations");
   if (db.migrations.modified.length > 0) {
     logger.warn({ migrations: db.migrations.modified }, "migrations changed after they were applied");
   }
-  const availableBackends: Backend[] = ["CPU_FILL"];
   const metrics = new Metrics();
   const channels = settings.redisUrl ? await RedisChannels.connect(settings.redisUrl, `${settings.queuePrefix}:`, logger) : null;
   const events: AppEvents = channels ? await RelayedEventBus.start(channels) : createEvents();
   const keys = new KeyService(db);
-  const tunes = new TuneService(db, availableBackends, keys);
+  // An API-only node accepts every backend's jobs: the workers that run them say whether they can.
+  const tunes = new TuneService(db, (backend) => (settings.role === "serve" ? [] : backends.missing(backend)), keys);
   await tunes.ensureDefault();
   const store = new ImageStore(join(settings.dataDir, "images"));
   const fetcher = new UrlFetcher({ maxBytes: settings.maxUploadBytes, timeoutMs: settings.urlFetchTimeoutMs, maxRedirects: 3 }, addresses);
@@ -92,7 +92,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     metrics,
   );
   outbox.onQueued(() => dispatcher.notify());
-  const runner = new JobRunner(db, images, engine, events, outbox, logger, metrics);
+  const runner = new JobRunner(db, images, backends, events, outbox, logger, metrics);
   const executor = new JobExecutor(runner, logger);
   const runsJobs = settings.role !== "serve";
   let queue: JobQueue;
@@ -132,7 +132,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     jobsByStatus: () => jobs.countByStatus(),
     pendingWebhooks: () => db.webhooks.countPending(),
     runningLocal: () => executor.runningCount,
-    engine: () => engine.stats(),
+    engine: () => backends.stats(),
   });
   const maintenance = new Maintenance(db, store, { retentionMs: settings.retentionMs, intervalMs: MAINTENANCE_INTERVAL_MS }, logger);
 
@@ -147,7 +147,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     astria: new AstriaService(db, prompts, links),
     runningJobs: () => executor.runningCount,
     metrics,
-    engineStats: () => engine.stats(),
+    engineStats: () => backends.stats(),
     async startWork(origin) {
       outbox.setOrigin(origin);
       await startQueue();
@@ -159,7 +159,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
       await dispatcher.stop();
       await maintenance.stop();
       metrics.close();
-      engine.close();
+      backends.close();
       await db.close();
     },
   };

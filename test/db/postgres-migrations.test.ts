@@ -53,7 +53,7 @@ test("PostgreSQL: the built-in tune is created once when nodes start at once", {
   const db = await Database.open(url);
   try {
     // Each node's start, through its own service on the one database.
-    await Promise.all(Array.from({ length: 4 }, () => new TuneService(db, ["CPU_FILL"], new KeyService(db)).ensureDefault()));
+    await Promise.all(Array.from({ length: 4 }, () => new TuneService(db, () => [], new KeyService(db)).ensureDefault()));
     const rows = await queryRows<{ n: string }>(url, `SELECT COUNT(*) AS n FROM "Tune" WHERE "isDefault"`);
     assert.equal(Number(rows[0]!.n), 1);
   } finally {

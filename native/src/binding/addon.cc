@@ -1,6 +1,9 @@
 #include <napi.h>
 
+#include "backends/flux_fill.h"
 #include "binding/fill_engine.h"
+#include "binding/flux_math.h"
+#include "binding/js_errors.h"
 #include "fill/infill.h"
 
 namespace outpaint::binding {
@@ -8,7 +11,25 @@ namespace {
 
 // Bumped whenever the JS-facing contract of this addon changes; the TypeScript loader refuses
 // a build whose ABI differs from the one it was written for.
-constexpr int kBindingAbi = 1;
+constexpr int kBindingAbi = 2;
+
+// probeBackend("FLUX_FILL_TRT", modelDir) -> string[]: what is missing for it to run; [] when it can.
+Napi::Value ProbeBackend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
+    ThrowInvalidArgument(env, "Expected (backend: string, modelDir: string)");
+  }
+  const std::string backend = info[0].As<Napi::String>().Utf8Value();
+  std::vector<std::string> missing;
+  if (backend == "FLUX_FILL_TRT") {
+    missing = outpaint::ProbeFluxFill(info[1].As<Napi::String>().Utf8Value());
+  } else if (backend != "CPU_FILL") {
+    ThrowInvalidArgument(env, "Expected one of CPU_FILL, FLUX_FILL_TRT for backend but received \"" + backend + "\"");
+  }
+  Napi::Array result = Napi::Array::New(env, missing.size());
+  for (uint32_t i = 0; i < missing.size(); ++i) result.Set(i, missing[i]);
+  return result;
+}
 
 }  // namespace
 }  // namespace outpaint::binding
@@ -17,6 +38,8 @@ static Napi::Object InitOutpaintAddon(Napi::Env env, Napi::Object exports) {
   using namespace outpaint::binding;
   exports.Set("FillEngine", FillEngine::DefineClass(env));
   exports.Set("bindingAbi", Napi::Number::New(env, kBindingAbi));
+  exports.Set("probeBackend", Napi::Function::New<ProbeBackend>(env, "probeBackend"));
+  exports.Set("fluxMath", FluxMathExports(env));
   const std::vector<const char*> names = outpaint::InfillMethodNames();
   Napi::Array infill = Napi::Array::New(env, names.size());
   for (uint32_t i = 0; i < names.size(); ++i) infill.Set(i, names[i]);

@@ -29,6 +29,47 @@ int IntField(const Napi::Object& parent, const char* name, int min, int max) {
   return static_cast<int>(number);
 }
 
+std::vector<int32_t> TokensField(const Napi::Object& parent, const char* name, size_t length) {
+  const Napi::Value value = parent.Get(name);
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      value.As<Napi::Int32Array>().ElementLength() != length) {
+    ThrowInvalidArgument(parent.Env(), std::string("Expected an Int32Array of ") + std::to_string(length) + " token ids for " + name);
+  }
+  const Napi::Int32Array ids = value.As<Napi::Int32Array>();
+  return std::vector<int32_t>(ids.Data(), ids.Data() + length);
+}
+
+double NumberField(const Napi::Object& parent, const char* name, double min, double max) {
+  const Napi::Value value = parent.Get(name);
+  const double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : NAN;
+  if (!(number >= min && number <= max)) {
+    ThrowInvalidArgument(parent.Env(), "Expected a number between " + std::to_string(min) + " and " + std::to_string(max) + " for " + name);
+  }
+  return number;
+}
+
+void ReadDenoise(const Napi::Value& value, DenoiseParams& denoise) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject()) ThrowInvalidArgument(env, "Expected an object for denoise");
+  const Napi::Object object = value.As<Napi::Object>();
+  denoise.t5_tokens = TokensField(object, "t5Tokens", 512);
+  denoise.clip_tokens = TokensField(object, "clipTokens", 77);
+  denoise.steps = IntField(object, "steps", 1, 150);
+  denoise.guidance = static_cast<float>(NumberField(object, "guidance", 0, 100));
+  denoise.strength = NumberField(object, "strength", 0, 1);
+  denoise.preview_every = IntField(object, "previewEvery", 0, 150);
+  const Napi::Value loras = object.Get("loras");
+  if (!loras.IsArray()) ThrowInvalidArgument(env, "Expected an array for denoise.loras");
+  const Napi::Array list = loras.As<Napi::Array>();
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    const Napi::Value item = list.Get(i);
+    if (!item.IsObject()) ThrowInvalidArgument(env, "Expected { path, weight } for each of denoise.loras");
+    const Napi::Object lora = item.As<Napi::Object>();
+    if (!lora.Get("path").IsString()) ThrowInvalidArgument(env, "Expected a string for denoise.loras[].path");
+    denoise.loras.push_back({lora.Get("path").As<Napi::String>().Utf8Value(), static_cast<float>(NumberField(lora, "weight", -10, 10))});
+  }
+}
+
 }  // namespace
 
 void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
@@ -42,7 +83,8 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
     ThrowInvalidArgument(env, "Expected a Buffer or Uint8Array for original.data");
   }
   const Napi::Uint8Array pixels = data.As<Napi::Uint8Array>();
-  ImageView& view = baton.params.original;
+  OutpaintParams& params = baton.request.outpaint;
+  ImageView& view = params.original;
   view.width = IntField(original, "width", 1, kMaxSide);
   view.height = IntField(original, "height", 1, kMaxSide);
   view.channels = IntField(original, "channels", 1, 4);
@@ -53,7 +95,7 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
   baton.source = Napi::Persistent(pixels);
 
   const Napi::Object placement = ObjectField(request, "placement");
-  Placement& p = baton.params.placement;
+  Placement& p = params.placement;
   p.canvas_width = IntField(placement, "canvasWidth", 1, kMaxSide);
   p.canvas_height = IntField(placement, "canvasHeight", 1, kMaxSide);
   p.x = IntField(placement, "x", 0, kMaxSide);
@@ -67,15 +109,18 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
   const Napi::Value infill = request.Get("infill");
   if (!infill.IsString()) ThrowInvalidArgument(env, "Expected a string for infill");
   try {
-    baton.params.infill = ParseInfillMethod(infill.As<Napi::String>().Utf8Value());
+    params.infill = ParseInfillMethod(infill.As<Napi::String>().Utf8Value());
   } catch (const NativeError& error) {
     ThrowInvalidArgument(env, error.what());
   }
-  baton.params.feather = IntField(request, "feather", 0, kMaxFeather);
-  if (KnownRect(p, baton.params.feather).Empty()) {
+  params.feather = IntField(request, "feather", 0, kMaxFeather);
+  if (KnownRect(p, params.feather).Empty()) {
     ThrowInvalidArgument(env, "Expected a feather that leaves part of the original outside the band");
   }
-  baton.params.seed = static_cast<uint64_t>(IntField(request, "seed", 0, 2147483647));
+  params.seed = static_cast<uint64_t>(IntField(request, "seed", 0, 2147483647));
+
+  const Napi::Value denoise = request.Get("denoise");
+  if (!denoise.IsUndefined()) ReadDenoise(denoise, baton.request.denoise);
 }
 
 }  // namespace outpaint::binding

@@ -2,19 +2,21 @@
 
 #include <napi.h>
 
-#include "pipeline/outpaint_pipeline.h"
+#include "backends/outpaint_backend.h"
 
 namespace outpaint::binding {
 
 // The plain request a task runs on, read from JS on the main thread. `source` keeps the
 // original's buffer alive (and unmoved) while worker threads read it without copying.
 struct OutpaintBaton {
-  OutpaintParams params;
+  BackendRequest request;
   Napi::Reference<Napi::Uint8Array> source;
 };
 
 // Reads { original: { data, width, height, channels }, placement: { canvasWidth, canvasHeight,
-// x, y }, infill, feather, seed }. Throws INVALID_ARGUMENT for anything malformed.
+// x, y }, infill, feather, seed, denoise? }, denoise being { t5Tokens: Int32Array(512),
+// clipTokens: Int32Array(77), steps, guidance, strength, previewEvery, loras: [{ path, weight }] }.
+// Throws INVALID_ARGUMENT for anything malformed.
 void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton);
 
 }  // namespace outpaint::binding

@@ -2,6 +2,11 @@
 
 #include <thread>
 
+#include <algorithm>
+
+#include "backends/backend_names.h"
+#include "backends/cpu_fill_backend.h"
+#include "backends/flux_fill.h"
 #include "binding/js_errors.h"
 #include "binding/outpaint_task.h"
 
@@ -35,8 +40,36 @@ FillEngine::FillEngine(const Napi::CallbackInfo& info) : ObjectWrap<FillEngine>(
     }
   }
   threads = threads < 1 ? 1 : threads;
+  BackendKind kind = BackendKind::kCpuFill;
+  std::string model_dir;
+  if (info.Length() > 0 && info[0].IsObject()) {
+    const Napi::Object options = info[0].As<Napi::Object>();
+    const Napi::Value backend = options.Get("backend");
+    if (!backend.IsUndefined()) {
+      if (!backend.IsString()) ThrowInvalidArgument(env, "Expected a string for backend");
+      try {
+        kind = ParseBackendKind(backend.As<Napi::String>().Utf8Value());
+      } catch (const NativeError& error) {
+        ThrowInvalidArgument(env, error.what());
+      }
+    }
+    const Napi::Value dir = options.Get("modelDir");
+    if (dir.IsString()) model_dir = dir.As<Napi::String>().Utf8Value();
+  }
+  // A GPU backend's task thread only drives the device; the canvas work before it gets the cores.
+  const int helpers = kind == BackendKind::kCpuFill ? threads - 1 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+  compute_ = std::make_unique<ComputePool>(helpers);
+  try {
+    if (kind == BackendKind::kCpuFill) {
+      backend_ = std::make_unique<CpuFillBackend>(*compute_);
+    } else {
+      backend_ = OpenFluxFill(model_dir, *compute_);
+    }
+  } catch (const NativeError& error) {
+    compute_->Close();
+    throw MakeCodedError(env, error.code(), error.what());
+  }
   pool_ = std::make_unique<TaskPool>(threads);
-  compute_ = std::make_unique<ComputePool>(threads - 1);
   cleanup_hook_registered_ = napi_add_env_cleanup_hook(env, &FillEngine::OnEnvironmentTeardown, this) == napi_ok;
 }
 
@@ -61,7 +94,7 @@ Napi::Value FillEngine::Outpaint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (pool_->closed()) throw MakeCodedError(env, "ENGINE_CLOSED", "The fill engine is closed");
   if (info.Length() < 2 || !info[1].IsFunction()) ThrowInvalidArgument(env, "Expected a progress callback");
-  return OutpaintTask::Start(env, *pool_, *compute_, info[0], info[1].As<Napi::Function>());
+  return OutpaintTask::Start(env, *pool_, *backend_, info[0], info[1].As<Napi::Function>());
 }
 
 Napi::Value FillEngine::Close(const Napi::CallbackInfo& info) {

@@ -4,15 +4,18 @@
 
 #include <memory>
 
+#include "backends/outpaint_backend.h"
 #include "runtime/compute_pool.h"
 #include "runtime/task_pool.h"
 
 namespace outpaint::binding {
 
-// The long-lived CPU engine: owns its threads (`threads` that run tasks, and threads - 1 helpers
-// that tasks share for their parallel loops) and every task submitted to it.
-// JS: new FillEngine({ threads }), engine.outpaint(request, onProgress) -> { promise, cancel },
-// engine.close(), engine.threads, engine.closed.
+// A long-lived engine on one backend: owns its threads (`threads` that run tasks, and helpers
+// that tasks share for their parallel loops), its backend (and so any weights) and every task
+// submitted to it.
+// JS: new FillEngine({ threads, backend?: "CPU_FILL" | "FLUX_FILL_TRT", modelDir? }),
+// engine.outpaint(request, onProgress) -> { promise, cancel }, engine.close(), engine.threads,
+// engine.closed. onProgress(stage, step, totalSteps) or, for previews, ("PREVIEW", 0, 0, image).
 class FillEngine final : public Napi::ObjectWrap<FillEngine> {
  public:
   static Napi::Function DefineClass(Napi::Env env);
@@ -31,6 +34,7 @@ class FillEngine final : public Napi::ObjectWrap<FillEngine> {
   napi_env env_;
   std::unique_ptr<TaskPool> pool_;
   std::unique_ptr<ComputePool> compute_;
+  std::unique_ptr<OutpaintBackend> backend_;
   bool cleanup_hook_registered_ = false;
 };
 

@@ -7,12 +7,28 @@
 
 namespace outpaint::binding {
 
-OutpaintTask::OutpaintTask(Napi::Env env, ComputePool& compute)
-    : deferred_(Napi::Promise::Deferred::New(env)), compute_(compute) {}
+namespace {
 
-Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, ComputePool& compute, const Napi::Value& request,
+// Pixels handed to JS as an external buffer: the Image is freed when the buffer is collected.
+Napi::Object ImageToJs(Napi::Env env, std::unique_ptr<Image> owned) {
+  Image* image = owned.release();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("data", Napi::Buffer<uint8_t>::New(env, image->pixels.data(), image->pixels.size(),
+                                                [](Napi::Env, uint8_t*, Image* owner) { delete owner; }, image));
+  result.Set("width", image->width);
+  result.Set("height", image->height);
+  result.Set("channels", image->channels);
+  return result;
+}
+
+}  // namespace
+
+OutpaintTask::OutpaintTask(Napi::Env env, OutpaintBackend& backend)
+    : deferred_(Napi::Promise::Deferred::New(env)), backend_(backend) {}
+
+Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, OutpaintBackend& backend, const Napi::Value& request,
                                  const Napi::Function& on_progress) {
-  std::unique_ptr<OutpaintTask> task(new OutpaintTask(env, compute));
+  std::unique_ptr<OutpaintTask> task(new OutpaintTask(env, backend));
   ReadOutpaintBaton(request, task->baton_);
   task->channel_ = Channel::New(env, on_progress, "outpaint", 0, 1, task.get(),
                                 [](Napi::Env, void*, OutpaintTask* finished) { delete finished; });
@@ -34,7 +50,7 @@ Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, ComputePool& com
 
 void OutpaintTask::Run() {
   try {
-    result_ = std::make_unique<Image>(RunOutpaint(baton_.params, compute_, *this));
+    result_ = std::make_unique<Image>(backend_.Run(baton_.request, *this));
   } catch (const NativeError& error) {
     error_code_ = error.code();
     error_message_ = error.what();
@@ -56,14 +72,19 @@ void OutpaintTask::Abandon() {
 void OutpaintTask::Deliver() {
   // After Release() the main thread may destroy this task at any moment: touch nothing after it.
   Channel channel = channel_;
-  if (channel.NonBlockingCall(new Message{true, "", 0, 0}) != napi_ok) {
+  if (channel.NonBlockingCall(new Message{true, "", 0, 0, nullptr}) != napi_ok) {
     // The environment is shutting down; the finalizer still runs and frees the task.
   }
   channel.Release();
 }
 
 void OutpaintTask::Report(const char* stage, int step, int total_steps) {
-  auto* message = new Message{false, stage, step, total_steps};
+  auto* message = new Message{false, stage, step, total_steps, nullptr};
+  if (channel_.NonBlockingCall(message) != napi_ok) delete message;
+}
+
+void OutpaintTask::Preview(Image image) {
+  auto* message = new Message{false, "PREVIEW", 0, 0, std::make_unique<Image>(std::move(image))};
   if (channel_.NonBlockingCall(message) != napi_ok) delete message;
 }
 
@@ -75,6 +96,11 @@ void OutpaintTask::CallJs(Napi::Env env, Napi::Function on_progress, OutpaintTas
     return;
   }
   try {
+    if (message->preview) {
+      on_progress.Call({Napi::String::New(env, message->stage), Napi::Number::New(env, 0), Napi::Number::New(env, 0),
+                        ImageToJs(env, std::move(message->preview))});
+      return;
+    }
     on_progress.Call({Napi::String::New(env, message->stage), Napi::Number::New(env, message->step),
                       Napi::Number::New(env, message->total_steps)});
   } catch (const Napi::Error&) {
@@ -88,14 +114,7 @@ void OutpaintTask::Settle(Napi::Env env) {
     deferred_.Reject(MakeCodedError(env, error_code_, error_message_).Value());
     return;
   }
-  Image* image = result_.release();
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("data", Napi::Buffer<uint8_t>::New(env, image->pixels.data(), image->pixels.size(),
-                                                [](Napi::Env, uint8_t*, Image* owner) { delete owner; }, image));
-  result.Set("width", image->width);
-  result.Set("height", image->height);
-  result.Set("channels", image->channels);
-  deferred_.Resolve(result);
+  deferred_.Resolve(ImageToJs(env, std::move(result_)));
 }
 
 }  // namespace outpaint::binding

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "binding/baton.h"
-#include "runtime/compute_pool.h"
+#include "backends/outpaint_backend.h"
 #include "runtime/progress.h"
 #include "runtime/task_pool.h"
 
@@ -18,8 +18,8 @@ namespace outpaint::binding {
 // the main thread, where the task is also destroyed.
 class OutpaintTask final : public PoolTask, public ProgressSink {
  public:
-  // Returns { promise, cancel } and hands the task to `pool`, which runs it.
-  static Napi::Object Start(Napi::Env env, TaskPool& pool, ComputePool& compute, const Napi::Value& request,
+  // Returns { promise, cancel } and hands the task to `pool`, which runs it on `backend`.
+  static Napi::Object Start(Napi::Env env, TaskPool& pool, OutpaintBackend& backend, const Napi::Value& request,
                             const Napi::Function& on_progress);
 
   void Run() override;
@@ -28,6 +28,7 @@ class OutpaintTask final : public PoolTask, public ProgressSink {
   void RequestCancel() override { cancelled_->store(true); }
 
   void Report(const char* stage, int step, int total_steps) override;
+  void Preview(Image image) override;
   bool IsCancelled() const override { return cancelled_->load(); }
 
  private:
@@ -36,15 +37,16 @@ class OutpaintTask final : public PoolTask, public ProgressSink {
     std::string stage;
     int step = 0;
     int total_steps = 0;
+    std::unique_ptr<Image> preview;
   };
   static void CallJs(Napi::Env env, Napi::Function on_progress, OutpaintTask* task, Message* message);
   using Channel = Napi::TypedThreadSafeFunction<OutpaintTask, Message, &OutpaintTask::CallJs>;
 
-  OutpaintTask(Napi::Env env, ComputePool& compute);
+  OutpaintTask(Napi::Env env, OutpaintBackend& backend);
   void Settle(Napi::Env env);
 
   Napi::Promise::Deferred deferred_;
-  ComputePool& compute_;
+  OutpaintBackend& backend_;
   OutpaintBaton baton_;
   Channel channel_;
   std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/image.h"
 #include "runtime/errors.h"
 
 namespace outpaint {
@@ -10,6 +11,8 @@ class ProgressSink {
   virtual ~ProgressSink() = default;
   virtual void Report(const char* stage, int step, int total_steps) = 0;
   virtual bool IsCancelled() const = 0;
+  // An intermediate picture of the whole canvas, where the backend has one.
+  virtual void Preview(Image) {}
 };
 
 // Counts the steps of one task across its stages and checks for cancellation at every step.

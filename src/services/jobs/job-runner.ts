@@ -1,13 +1,17 @@
 import type { Logger } from "pino";
 import type { JobRecord } from "../../core/job.js";
 import type { Database } from "../../db/database.js";
-import { NativeError, type FillEngine } from "../../native/fill-engine.js";
+import { NativeError, type DenoiseRequest, type FillEngine, type NativeImage } from "../../native/fill-engine.js";
+import type { BackendPool } from "../backends/backend-pool.js";
 import type { AppEvents } from "../events/topics.js";
 import type { RawImage } from "../../images/codec.js";
 import type { ImageService } from "../images/image.service.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import { ProgressTracker } from "./progress-tracker.js";
+
+/** Steps between the GPU backend's latent previews. */
+const FLUX_PREVIEW_EVERY = 5;
 
 /** Why a run was aborted: the user cancelled it, or the process is shutting down and hands it back. */
 export type AbortReason = "cancel" | "shutdown";
@@ -23,7 +27,7 @@ export class JobRunner {
   constructor(
     private readonly db: Database,
     private readonly images: ImageService,
-    private readonly engine: FillEngine,
+    private readonly backends: BackendPool,
     private readonly events: AppEvents,
     private readonly outbox: WebhookOutbox,
     private readonly logger: Logger,
@@ -39,8 +43,9 @@ export class JobRunner {
     try {
       const input = await this.db.images.find(job.inputImageId);
       if (!input) throw new NativeError("INPUT_MISSING", `The input image ${job.inputImageId} is no longer stored`);
+      const engine = await this.#engineFor(job);
       const original = await this.images.decode(input);
-      const result = await this.#runPasses(job, original, tracker, signal, log);
+      const result = await this.#runPasses(job, engine, original, tracker, signal, log);
       const image = await this.images.saveRaw(job.ownerId, result.image, job.spec.outputFormat);
       const total = result.steps + 1;
       if (await tracker.finish({ status: "SUCCEEDED", resultImageId: image.id, step: total, percent: 100 })) {
@@ -58,8 +63,33 @@ export class JobRunner {
    * Runs the spec's passes, each outpainting the previous one's result. A finished pass that is
    * not the last becomes the job's preview, encoded while the next pass runs.
    */
+  /** The engine of the job's tune's backend; BACKEND_UNAVAILABLE where this process cannot run it. */
+  async #engineFor(job: JobRecord): Promise<{ engine: FillEngine; denoise?: DenoiseRequest }> {
+    const [tune] = await this.db.tunes.findMany([job.tuneId]);
+    const backend = tune?.backend ?? "CPU_FILL";
+    const engine = this.backends.engine(backend);
+    if (!engine) {
+      throw new NativeError("BACKEND_UNAVAILABLE", `Tune ${job.tuneId} runs on ${backend}, which is unavailable on this worker: ${this.backends.missing(backend).join("; ")}`);
+    }
+    const tokenizers = this.backends.fluxTokenizers();
+    if (backend !== "FLUX_FILL_TRT" || !tokenizers) return { engine };
+    const { spec } = job;
+    return {
+      engine,
+      denoise: {
+        ...tokenizers.encode(spec.prompt),
+        steps: spec.steps,
+        guidance: spec.guidance,
+        strength: spec.strength === 0 ? 1 : spec.strength,
+        previewEvery: FLUX_PREVIEW_EVERY,
+        loras: (spec.loras ?? []).map((lora) => ({ path: this.backends.loraFile(lora.tuneId), weight: lora.weight })),
+      },
+    };
+  }
+
   async #runPasses(
     job: JobRecord,
+    { engine, denoise }: { engine: FillEngine; denoise?: DenoiseRequest },
     original: RawImage,
     tracker: ProgressTracker,
     signal: AbortSignal,
@@ -77,10 +107,15 @@ export class JobRunner {
         let passSteps = 0;
         // The first step of a pass is timed from the engine call, so decoding and previews are not counted.
         let lastStepAt = performance.now();
-        const filled = await this.engine.outpaint(
-          { original: canvas, placement, infill: spec.infill, feather: spec.blur, seed: spec.seed },
+        const filled = await engine.outpaint(
+          { original: canvas, placement, infill: spec.infill, feather: spec.blur, seed: spec.seed, ...(denoise ? { denoise } : {}) },
           {
             signal,
+            onPreview: (image: NativeImage) => {
+              previewing = previewing
+                .then(async () => tracker.preview((await this.images.saveRaw(job.ownerId, { ...image, channels: 3 }, "PNG")).id))
+                .catch((error: unknown) => log.warn({ err: error, pass: index + 1 }, "preview not stored"));
+            },
             onProgress: ({ stage, step, totalSteps }) => {
               const now = performance.now();
               this.metrics.stepTook(stage, (now - lastStepAt) / 1000);

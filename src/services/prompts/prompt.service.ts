@@ -82,26 +82,24 @@ export class PromptService {
     const key = checkIdempotencyKey(idempotencyKey);
 
     const tune = await this.tunes.resolveForWork(owner, tuneId, "tuneId");
-    // Only the CPU fill runs today: it outpaints an input image and uses no text or LoRA.
+    const onGpu = tune.backend === "FLUX_FILL_TRT";
+    // Both backends outpaint an input image; the CPU fill uses no text, LoRA or strength.
     if (request.maskImage !== null && request.maskImage !== undefined) {
-      throw new InputError("maskImage", "no mask image (masks for inpainting are not supported on a CPU_FILL tune)", described("a mask image"));
+      throw new InputError("maskImage", "no mask image (outpainting makes its own mask; inpainting masks are not supported)", described("a mask image"));
     }
-    if (parsed.loras.length > 0) {
+    if (parsed.loras.length > 0 && !onGpu) {
       throw new InputError("text", "no <lora:...> tags on a CPU_FILL tune", `<lora:${parsed.loras[0]!.id}:${parsed.loras[0]!.weight}>`);
     }
+    const loras = await this.tunes.resolveLoras(owner, tune, parsed.loras, "text");
     const denoisingStrength = request.denoisingStrength ?? 0;
-    if (denoisingStrength !== 0) {
+    if (denoisingStrength !== 0 && !onGpu) {
       throw new InputError("denoisingStrength", "0 (outpaint only; img2img needs a FLUX_FILL_TRT tune)", denoisingStrength);
     }
     if (!request.inputImage) {
-      throw new InputError(
-        "inputImage",
-        "an input image (a CPU_FILL tune outpaints images; generating one from text needs a FLUX_FILL_TRT tune)",
-        undefined,
-      );
+      throw new InputError("inputImage", "an input image (generating an image from text alone is not supported; both backends outpaint)", undefined);
     }
     if (!parsed.outpaint) {
-      throw new InputError("text", "--outpaint <anchor> flags (a CPU_FILL tune only outpaints)", text);
+      throw new InputError("text", "--outpaint <anchor> flags (this server outpaints)", text);
     }
     const flags = parsed.outpaint;
     const image = await this.images.prepare(owner, request.inputImage, "inputImage");
@@ -134,6 +132,7 @@ export class PromptService {
       guidance: cfgScale,
       scheduler,
       strength: denoisingStrength,
+      ...(loras.length > 0 ? { loras } : {}),
     };
     checkSpecAgainstImage(spec, placement);
     const { inputImage: _inputImage, ...rest } = request;

@@ -1,4 +1,4 @@
-import { ConflictError, described, ForbiddenError, InputError, NotFoundError } from "../../core/errors.js";
+import { BackendUnavailableError, ConflictError, ForbiddenError, InputError, NotFoundError } from "../../core/errors.js";
 import { LOCAL_OWNER } from "../../core/owner.js";
 import type { KeyService } from "../keys/key.service.js";
 import { newId } from "../../core/ids.js";
@@ -23,8 +23,8 @@ export const BUILT_IN_TUNE_TITLE = "CPU fill (no weights)";
 export class TuneService {
   constructor(
     private readonly db: Database,
-    /** Backends this process can run jobs on. */
-    readonly availableBackends: readonly Backend[],
+    /** What stops a backend from running jobs here; [] when it runs (API-only nodes leave that to workers). */
+    private readonly backendMissing: (backend: Backend) => readonly string[],
     private readonly keys: KeyService,
   ) {}
 
@@ -117,6 +117,27 @@ export class TuneService {
     return this.db.tunes.softDelete(id, new Date());
   }
 
+  /**
+   * `<lora:ID:weight>` tags resolved against `base`: each must be a LORA tune the owner can
+   * see whose base is `base`.
+   */
+  async resolveLoras(
+    owner: string,
+    base: TuneRecord,
+    tags: readonly { id: string; weight: number }[],
+    field: string,
+  ): Promise<{ tuneId: string; weight: number }[]> {
+    const loras: { tuneId: string; weight: number }[] = [];
+    for (const tag of tags) {
+      const lora = await this.db.tunes.find(tag.id, owner);
+      if (!lora || lora.kind !== "LORA" || lora.baseTuneId !== base.id) {
+        throw new InputError(field, `<lora:ID:weight> naming a LORA tune on tune ${base.id}`, `<lora:${tag.id}:${tag.weight}>`);
+      }
+      loras.push({ tuneId: lora.id, weight: tag.weight });
+    }
+    return loras;
+  }
+
   /** The tune a new job runs on: the one named, or the default. Refuses tunes this server cannot run. */
   async resolveForWork(owner: string, tuneId: string | null | undefined, field: string): Promise<TuneRecord> {
     const tune = tuneId ? await this.db.tunes.find(tuneId, owner) : await this.db.tunes.findDefault();
@@ -124,13 +145,8 @@ export class TuneService {
       if (tuneId) throw new InputError(field, "the id of an existing tune", tuneId);
       throw new ConflictError("This server has no default tune; pass a tuneId");
     }
-    if (!this.availableBackends.includes(tune.backend)) {
-      throw new InputError(
-        field,
-        `a tune whose backend runs on this server (${this.availableBackends.join(", ")})`,
-        described(`tune ${tune.id} with backend ${tune.backend}`),
-      );
-    }
+    const missing = this.backendMissing(tune.backend);
+    if (missing.length > 0) throw new BackendUnavailableError(field, tune.backend, missing, `Tune ${tune.id}`);
     return tune;
   }
 }

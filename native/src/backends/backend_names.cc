@@ -1,0 +1,15 @@
+#include "backends/backend_names.h"
+
+#include "runtime/errors.h"
+
+namespace outpaint {
+
+std::vector<const char*> BackendNames() { return {"CPU_FILL", "FLUX_FILL_TRT"}; }
+
+BackendKind ParseBackendKind(const std::string& name) {
+  if (name == "CPU_FILL") return BackendKind::kCpuFill;
+  if (name == "FLUX_FILL_TRT") return BackendKind::kFluxFillTrt;
+  throw NativeError("INVALID_ARGUMENT", "Expected one of CPU_FILL, FLUX_FILL_TRT for backend but received \"" + name + "\"");
+}
+
+}  // namespace outpaint
