@@ -40,6 +40,8 @@ export interface FluxMath {
   eulerStep(x: Float32Array, v: Float32Array, sigma: number, sigmaNext: number): Float32Array;
   gaussianNoise(seed: number, count: number): Float32Array;
   previewLatents(packed: Float32Array, channels: number, height: number, width: number): Buffer;
+  /** A LoRA file's weight changes (diffusers/PEFT layout), scaled by `weight`, keyed by the weight they change. */
+  loraDeltas(safetensors: Uint8Array, weight: number): Record<string, { rows: number; cols: number; values: Float32Array }>;
 }
 
 export interface Addon {

@@ -1,6 +1,7 @@
 #include "binding/flux_math.h"
 
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "binding/js_errors.h"
@@ -9,6 +10,9 @@
 #include "flux/initial_noise.h"
 #include "flux/latent_layout.h"
 #include "flux/latent_preview.h"
+#include "flux/lora_merge.h"
+#include "flux/safetensors.h"
+#include "runtime/errors.h"
 
 namespace outpaint::binding {
 namespace {
@@ -130,6 +134,35 @@ Napi::Value PreviewLatents(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// loraDeltas(safetensorsBytes, weight) -> { "<module>.weight": { rows, cols, values } }
+Napi::Value LoraDeltas(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    ThrowInvalidArgument(env, "Expected a Buffer for bytes");
+  }
+  const Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  const float weight = static_cast<float>(NumberArg(info, 1, "weight"));
+  std::map<std::string, flux::WeightDelta> deltas;
+  try {
+    const flux::SafeTensorsFile file =
+        flux::SafeTensorsFile::FromBytes(std::vector<uint8_t>(bytes.Data(), bytes.Data() + bytes.ByteLength()), "the LoRA");
+    flux::AccumulateLoraDeltas(file, "the LoRA", weight, deltas);
+  } catch (const NativeError& error) {
+    throw MakeCodedError(env, error.code(), error.what());
+  }
+  Napi::Object out = Napi::Object::New(env);
+  for (const auto& [name, delta] : deltas) {
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("rows", static_cast<double>(delta.rows));
+    entry.Set("cols", static_cast<double>(delta.cols));
+    Napi::Float32Array values = Napi::Float32Array::New(env, delta.values.size());
+    std::copy(delta.values.begin(), delta.values.end(), values.Data());
+    entry.Set("values", values);
+    out.Set(name, entry);
+  }
+  return out;
+}
+
 }  // namespace
 
 Napi::Object FluxMathExports(Napi::Env env) {
@@ -143,6 +176,7 @@ Napi::Object FluxMathExports(Napi::Env env) {
   exports.Set("eulerStep", Napi::Function::New<EulerStep>(env, "eulerStep"));
   exports.Set("gaussianNoise", Napi::Function::New<GaussianNoise>(env, "gaussianNoise"));
   exports.Set("previewLatents", Napi::Function::New<PreviewLatents>(env, "previewLatents"));
+  exports.Set("loraDeltas", Napi::Function::New<LoraDeltas>(env, "loraDeltas"));
   return exports;
 }
 

@@ -143,6 +143,9 @@ void FluxFillTrtBackend::EncodeImage(const uint8_t* rgb, const float* mask, int 
 Image FluxFillTrtBackend::Run(const BackendRequest& request, ProgressSink& sink) {
   const OutpaintParams& params = request.outpaint;
   const DenoiseParams& denoise = request.denoise;
+  if (denoise.t5_tokens.size() != 512 || denoise.clip_tokens.size() != 77) {
+    throw NativeError("INVALID_ARGUMENT", "Expected denoise.t5Tokens (512 ids) and denoise.clipTokens (77 ids) for FLUX_FILL_TRT");
+  }
   const int first_step = flux::FirstStep(denoise.steps, denoise.strength);
   const int steps_run = denoise.steps - first_step;
   const bool from_canvas = first_step > 0;
