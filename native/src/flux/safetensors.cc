@@ -1,10 +1,14 @@
 #include "flux/safetensors.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "runtime/errors.h"
 
@@ -105,27 +109,61 @@ std::vector<float> SafeTensor::ToFloats() const {
 }
 
 SafeTensorsFile::SafeTensorsFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NativeError("MODEL_INVALID", "Cannot read " + path);
-  bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  Parse(path);
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw NativeError("MODEL_INVALID", "Cannot read " + path + ": " + std::strerror(errno));
+  struct stat info {};
+  if (fstat(fd, &info) != 0 || info.st_size <= 0) {
+    close(fd);
+    throw NativeError("MODEL_INVALID", path + " is empty or cannot be read");
+  }
+  size_ = static_cast<size_t>(info.st_size);
+  mapped_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (mapped_ == MAP_FAILED) {
+    mapped_ = nullptr;
+    throw NativeError("MODEL_INVALID", "Cannot map " + path + ": " + std::strerror(errno));
+  }
+  bytes_ = static_cast<const uint8_t*>(mapped_);
+  try {
+    Parse(path);
+  } catch (...) {
+    munmap(mapped_, size_);
+    mapped_ = nullptr;
+    throw;
+  }
 }
 
 SafeTensorsFile SafeTensorsFile::FromBytes(std::vector<uint8_t> bytes, const std::string& name) {
   SafeTensorsFile file;
-  file.bytes_ = std::move(bytes);
+  file.owned_ = std::move(bytes);
+  file.bytes_ = file.owned_.data();
+  file.size_ = file.owned_.size();
   file.Parse(name);
   return file;
 }
 
+SafeTensorsFile::SafeTensorsFile(SafeTensorsFile&& other) noexcept
+    : owned_(std::move(other.owned_)),
+      mapped_(other.mapped_),
+      bytes_(other.bytes_),
+      size_(other.size_),
+      tensors_(std::move(other.tensors_)),
+      metadata_(std::move(other.metadata_)) {
+  other.mapped_ = nullptr;  // a moved vector keeps its buffer, so tensors' pointers stay valid
+}
+
+SafeTensorsFile::~SafeTensorsFile() {
+  if (mapped_ != nullptr) munmap(mapped_, size_);
+}
+
 void SafeTensorsFile::Parse(const std::string& name) {
-  if (bytes_.size() < 8) throw NativeError("MODEL_INVALID", name + " is too short to be a safetensors file");
+  if (size_ < 8) throw NativeError("MODEL_INVALID", name + " is too short to be a safetensors file");
   uint64_t header_size = 0;
   for (int i = 7; i >= 0; --i) header_size = (header_size << 8) | bytes_[i];
-  if (header_size > bytes_.size() - 8) throw NativeError("MODEL_INVALID", name + " declares a header longer than the file");
-  const std::string header(reinterpret_cast<const char*>(bytes_.data() + 8), header_size);
-  const uint8_t* data = bytes_.data() + 8 + header_size;
-  const size_t data_size = bytes_.size() - 8 - header_size;
+  if (header_size > size_ - 8) throw NativeError("MODEL_INVALID", name + " declares a header longer than the file");
+  const std::string header(reinterpret_cast<const char*>(bytes_ + 8), header_size);
+  const uint8_t* data = bytes_ + 8 + header_size;
+  const size_t data_size = size_ - 8 - header_size;
 
   HeaderReader reader(header, name);
   reader.Expect('{');

@@ -8,8 +8,9 @@
 namespace outpaint::flux {
 
 // A safetensors file (Hugging Face's format: an 8-byte little-endian header length, a JSON
-// header naming each tensor's dtype, shape and byte range, then the raw data), read whole.
-// Only what LoRAs and refit weights use is supported: F32, F16 and BF16 tensors.
+// header naming each tensor's dtype, shape and byte range, then the raw data), memory-mapped,
+// so a 20 GB file of base weights costs only the pages a refit touches. Only what LoRAs and
+// refit weights use is supported: F32, F16 and BF16 tensors.
 struct SafeTensor {
   std::string dtype;  // "F32", "F16", "BF16"
   std::vector<int64_t> shape;
@@ -26,6 +27,11 @@ class SafeTensorsFile {
   // Throws NativeError MODEL_INVALID naming the file and what is wrong with it.
   explicit SafeTensorsFile(const std::string& path);
   static SafeTensorsFile FromBytes(std::vector<uint8_t> bytes, const std::string& name);
+  ~SafeTensorsFile();
+  SafeTensorsFile(SafeTensorsFile&& other) noexcept;
+  SafeTensorsFile(const SafeTensorsFile&) = delete;
+  SafeTensorsFile& operator=(const SafeTensorsFile&) = delete;
+  SafeTensorsFile& operator=(SafeTensorsFile&&) = delete;
 
   const std::map<std::string, SafeTensor>& tensors() const { return tensors_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
@@ -35,7 +41,10 @@ class SafeTensorsFile {
   SafeTensorsFile() = default;
   void Parse(const std::string& name);
 
-  std::vector<uint8_t> bytes_;
+  std::vector<uint8_t> owned_;  // FromBytes
+  void* mapped_ = nullptr;       // the constructor from a path
+  const uint8_t* bytes_ = nullptr;
+  size_t size_ = 0;
   std::map<std::string, SafeTensor> tensors_;
   std::map<std::string, std::string> metadata_;
 };
