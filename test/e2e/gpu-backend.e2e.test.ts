@@ -48,6 +48,17 @@ describe("the FLUX_FILL_TRT backend where it cannot run", () => {
     assert.equal(jobs.jobs.totalCount, 0, "nothing was queued");
   });
 
+  test("tunes say whether they can run here, and why not", async () => {
+    const { tunes } = await gqlData<{ tunes: { nodes: { id: string; backend: string; unavailableBecause: string[] }[] } }>(
+      server.graphqlUrl,
+      "{ tunes { nodes { id backend unavailableBecause } } }",
+    );
+    const flux = tunes.nodes.find((tune) => tune.id === fluxTuneId)!;
+    assert.ok(flux.unavailableBecause.some((reason) => /TensorRT/.test(reason)), JSON.stringify(flux));
+    assert.ok(flux.unavailableBecause.some((reason) => /flux1-fill-dev/.test(reason)), "names the model directory it looked for");
+    assert.deepEqual(tunes.nodes.find((tune) => tune.backend === "CPU_FILL")!.unavailableBecause, []);
+  });
+
   test("the Astria REST form answers 503 with the same code", async () => {
     const res = await fetch(`${server.url}/tunes/${fluxTuneId}/prompts`, {
       method: "POST",

@@ -31,6 +31,13 @@ export class TuneResolver {
     return services.tunes.delete(caller.owner, id);
   }
 
+  @FieldResolver(() => [String], {
+    description: "What stops this tune's backend from running jobs on this server, in words an operator can act on; empty when it runs (docs/gpu.md).",
+  })
+  unavailableBecause(@Root() tune: TuneRecord, @Ctx() { services }: GraphQLContext): readonly string[] {
+    return services.tunes.missingFor(tune);
+  }
+
   @FieldResolver(() => Tune, { nullable: true })
   async baseTune(@Root() tune: TuneRecord, @Ctx() { loaders }: GraphQLContext): Promise<TuneRecord | null> {
     return tune.baseTuneId ? loaders.tune.load(tune.baseTuneId) : null;

@@ -117,6 +117,11 @@ export class TuneService {
     return this.db.tunes.softDelete(id, new Date());
   }
 
+  /** What stops the tune's backend from running here; [] when it runs. */
+  missingFor(tune: TuneRecord): readonly string[] {
+    return this.backendMissing(tune.backend);
+  }
+
   /**
    * `<lora:ID:weight>` tags resolved against `base`: each must be a LORA tune the owner can
    * see whose base is `base`.
