@@ -21,11 +21,32 @@ bool Same(const std::vector<LoraRef>& a, const std::vector<LoraRef>& b) {
   return true;
 }
 
+// Where a model weight lives in the engine: transformer.refit.safetensors' metadata maps the
+// model's name ("<module>.weight") to the engine's ("<name>", or "<name>|T" when the exporter
+// stored the weight transposed, [in, out]); without an entry the names are the same.
+struct EngineWeight {
+  std::string name;
+  bool transposed = false;
+};
+
+EngineWeight Locate(const flux::SafeTensorsFile& base, const std::string& model_name) {
+  const auto it = base.metadata().find(model_name);
+  if (it == base.metadata().end()) return {model_name, false};
+  const std::string& value = it->second;
+  if (value.size() > 2 && value.compare(value.size() - 2, 2, "|T") == 0) return {value.substr(0, value.size() - 2), true};
+  return {value, false};
+}
+
 // base + delta in the base's own element type, as the refitter wants the engine's weights.
-std::vector<uint8_t> Merged(const flux::SafeTensor& base, const flux::WeightDelta* delta, nvinfer1::DataType& type) {
+std::vector<uint8_t> Merged(const flux::SafeTensor& base, const flux::WeightDelta* delta, bool transposed, nvinfer1::DataType& type) {
   std::vector<float> values = base.ToFloats();
   if (delta != nullptr) {
-    for (size_t i = 0; i < values.size(); ++i) values[i] += delta->values[i];
+    for (int64_t o = 0; o < delta->rows; ++o) {
+      for (int64_t i = 0; i < delta->cols; ++i) {
+        const size_t at = static_cast<size_t>(transposed ? i * delta->rows + o : o * delta->cols + i);
+        values[at] += delta->values[static_cast<size_t>(o * delta->cols + i)];
+      }
+    }
   }
   std::vector<uint8_t> out;
   if (base.dtype == "F32") {
@@ -67,7 +88,8 @@ void LoraRefit::Apply(const std::vector<LoraRef>& loras) {
   if (!refitter) throw NativeError("INTERNAL", "TensorRT could not create a refitter: " + model_.logger().TakeLastError());
   std::vector<std::vector<uint8_t>> keep;  // the refitter reads the weights when it refits
   for (const std::string& name : targets) {
-    const flux::SafeTensor* weights = base.Find(name);
+    const EngineWeight where = Locate(base, name);
+    const flux::SafeTensor* weights = base.Find(where.name);
     if (weights == nullptr) {
       throw NativeError("MODEL_INVALID", "A LoRA changes " + name + ", which " + base_file + " does not hold");
     }
@@ -76,11 +98,11 @@ void LoraRefit::Apply(const std::vector<LoraRef>& loras) {
       throw NativeError("MODEL_INVALID", "A LoRA's delta for " + name + " does not match the base weight's shape");
     }
     nvinfer1::DataType type;
-    keep.push_back(Merged(*weights, delta == deltas.end() ? nullptr : &delta->second, type));
+    keep.push_back(Merged(*weights, delta == deltas.end() ? nullptr : &delta->second, where.transposed, type));
     const nvinfer1::Weights values{type, keep.back().data(), static_cast<int64_t>(weights->Count())};
-    if (!refitter->setNamedWeights(name.c_str(), values)) {
-      throw NativeError("MODEL_INVALID", "The transformer engine has no refittable weight " + name + ": " +
-                                             model_.logger().TakeLastError());
+    if (!refitter->setNamedWeights(where.name.c_str(), values)) {
+      throw NativeError("MODEL_INVALID", "The transformer engine has no refittable weight " + where.name + " (for " + name +
+                                             "): " + model_.logger().TakeLastError());
     }
   }
   if (!refitter->refitCudaEngine()) {
