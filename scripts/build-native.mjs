@@ -1,5 +1,7 @@
 // Builds the C++ addon with cmake-js into build/native/Release/outpaint_native.node, or with
-// --sanitize a build with AddressSanitizer and UBSan into build/native-sanitized/.
+// --sanitize a build with AddressSanitizer and UBSan into build/native-sanitized/, or with
+// --cuda the FLUX pipeline's CUDA kernels and their check tool (needs nvcc) into
+// build/native-cuda/ (docs/gpu.md). TENSORRT_ROOT in the environment adds the GPU backend.
 // Node-API headers come from the node-api-headers package (see native/package.json), so the
 // build needs no download. Extra CMake options: OUTPAINT_CMAKE_ARGS="-DFOO=bar -DBAZ=qux".
 import { spawnSync } from "node:child_process";
@@ -9,6 +11,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
 const sanitize = process.argv.includes("--sanitize");
+const cuda = process.argv.includes("--cuda");
 
 if (spawnSync("cmake", ["--version"], { stdio: "ignore" }).status !== 0) {
   console.error("The native addon needs CMake (>= 3.20) and a C++17 compiler: install them (Debian: apt-get install cmake g++) and run `npm run build:native`.");
@@ -18,7 +21,8 @@ if (spawnSync("cmake", ["--version"], { stdio: "ignore" }).status !== 0) {
 const cmakeJs = require.resolve("cmake-js/bin/cmake-js");
 const extra = (process.env.OUTPAINT_CMAKE_ARGS ?? "").split(/\s+/).filter(Boolean).map((arg) => "--CD" + arg.replace(/^-D/, ""));
 if (sanitize) extra.push("--CDOUTPAINT_SANITIZE=ON");
-const out = sanitize ? "build/native-sanitized" : "build/native";
+if (cuda) extra.push("--CDOUTPAINT_CUDA=ON");
+const out = sanitize ? "build/native-sanitized" : cuda ? "build/native-cuda" : "build/native";
 const config = sanitize ? "RelWithDebInfo" : "Release";
 const result = spawnSync(process.execPath, [cmakeJs, "compile", "-d", "native", "-O", out, "--config", config, ...extra], {
   cwd: root,

@@ -1,10 +1,11 @@
 // Runs the compiled tests (dist/test/**/*.test.js) with Node's test runner on SQLite; then the
 // database and end-to-end tests again on PostgreSQL; then the native tests against a build of
-// the addon with AddressSanitizer and UBSan. PostgreSQL and Redis come from
+// the addon with AddressSanitizer and UBSan; then, where nvcc is installed, the CUDA kernels are
+// compiled (and checked against their CPU references where a GPU is present). PostgreSQL and Redis come from
 // test/setup/services.sh, which installs and starts them.
 // Arguments filter by path: `npm test -- e2e native` runs files whose path contains either.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -56,7 +57,7 @@ if (nativeFiles.length > 0) {
   console.log("\nNative tests under AddressSanitizer and UndefinedBehaviorSanitizer:");
   execFileSync(process.execPath, [join(root, "scripts/build-native.mjs"), "--sanitize"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   const runtime = (name) => execFileSync("gcc", [`-print-file-name=${name}`], { encoding: "utf8" }).trim();
-  status ||= run(nativeFiles, {
+  status = run(nativeFiles, {
     ...process.env,
     OUTPAINT_NATIVE_ADDON: join(root, "build/native-sanitized/RelWithDebInfo/outpaint_native.node"),
     // Node itself is not instrumented, so the sanitizer runtimes are preloaded; Node's own
@@ -64,6 +65,24 @@ if (nativeFiles.length > 0) {
     LD_PRELOAD: `${runtime("libasan.so")}:${runtime("libubsan.so")}`,
     ASAN_OPTIONS: "detect_leaks=0:abort_on_error=1",
     UBSAN_OPTIONS: "print_stacktrace=1:halt_on_error=1",
-  });
+  }) || status;
+
+  const nvcc = "/usr/local/cuda/bin/nvcc";
+  if (existsSync(nvcc) || spawnSync("nvcc", ["--version"], { stdio: "ignore" }).status === 0) {
+    console.log("\nCUDA kernels of the FLUX pipeline: compile, and compare with their CPU references where a GPU is present:");
+    const built = spawnSync(process.execPath, [join(root, "scripts/build-native.mjs"), "--cuda"], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, OUTPAINT_CMAKE_ARGS: process.env.OUTPAINT_CMAKE_ARGS ?? "-DCMAKE_CUDA_ARCHITECTURES=90" },
+    });
+    if (built.status !== 0) {
+      console.log("not ok - the CUDA kernels do not compile");
+      status = 1;
+    } else if (spawnSync("nvidia-smi", ["-L"], { stdio: "ignore" }).status === 0) {
+      status = spawnSync(join(root, "build/native-cuda/flux_kernel_check"), { stdio: "inherit" }).status || status;
+    } else {
+      console.log("ok - compiled; no GPU here, so build/native-cuda/flux_kernel_check was not run");
+    }
+  }
 }
 process.exit(status);

@@ -1,7 +1,7 @@
 // Compares every CUDA kernel of the FLUX pipeline with its CPU reference on random inputs at
 // 1024x1024 and 1024x1536 (and an odd small size), in fp32, fp16 and bf16 where the kernel
 // converts engine I/O. Prints one line per check and exits 1 on any mismatch.
-//   build/native/Release/flux_kernel_check        (built with -DOUTPAINT_CUDA=ON)
+//   node scripts/build-native.mjs --cuda && build/native-cuda/flux_kernel_check
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime_api.h>

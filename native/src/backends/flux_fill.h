@@ -14,7 +14,8 @@ namespace outpaint {
 // addon loads on machines without them and reports what is missing.
 
 // What stops the backend from running here, in words a person can act on; empty when it can.
-// Cheap: loads the libraries and counts devices, but reads no engine.
+// Cheap: loads the libraries, counts devices and looks for the engine files in `model_dir`
+// (not when it is empty), but reads no engine.
 std::vector<std::string> ProbeFluxFill(const std::string& model_dir);
 
 // Loads the engines in `model_dir` (once; they are kept for the backend's life) and checks
