@@ -9,8 +9,9 @@
 namespace outpaint::patchmatch {
 
 // Removes the colour step where the fill meets the known pixels, keeping the fill's texture.
-// On each known pixel next to the hole, the matches propose a value of their own; the
-// difference between the real pixel and that proposal is spread over the hole as a membrane
+// On each known pixel next to the hole, the fill implies a value of its own (the pixel beside
+// the source of its hole neighbour); the difference between the real pixel and that is spread
+// over the hole as a membrane
 // (a harmonic function: Pérez, Gangnet and Blake, "Poisson image editing", SIGGRAPH 2003) and
 // added to it. The membrane starts from a pull-push interpolation (Gortler et al., "The
 // Lumigraph", SIGGRAPH 1996), which is close everywhere, and successive over-relaxation sweeps

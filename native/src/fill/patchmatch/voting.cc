@@ -81,6 +81,30 @@ bool Voter::At(int x, int y, float* out) const {
   return true;
 }
 
+bool Voter::BestSource(int x, int y, int* source_x, int* source_y) const {
+  const int w = image_.width, h = image_.height, r = field_.radius();
+  const int depth = hole_depth_[image_.Index(x, y)];
+  float best_weight = -1.0f;
+  for (int dy = -r; dy <= r; ++dy) {
+    const int ty = y - dy;
+    if (ty < r || ty >= h - r) continue;
+    for (int dx = -r; dx <= r; ++dx) {
+      const int tx = x - dx;
+      if (tx < r || tx >= w - r) continue;
+      const size_t target = image_.Index(tx, ty);
+      if (similarity_[target] == 0.0f) continue;
+      const int relative = std::clamp(static_cast<int>(hole_depth_[target]) - depth, -r, r);
+      const float weight = similarity_[target] * confidence_[static_cast<size_t>(relative + r)];
+      if (weight <= best_weight) continue;
+      best_weight = weight;
+      const int32_t source = field_.Source(target);
+      *source_x = source % w + dx;
+      *source_y = source / w + dy;
+    }
+  }
+  return best_weight >= 0.0f;
+}
+
 void Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
           MaskedImage& image, ComputePool& pool, const ProgressSink& sink) {
   const Voter voter(field, hole_depth, params, image);

@@ -33,6 +33,10 @@ class Voter {
   // patch covers it.
   bool At(int x, int y, float* out) const;
 
+  // Where the value at hole pixel (x, y) comes from in a best-only vote: the source pixel of
+  // the best-weighted match covering it. False when none covers it.
+  bool BestSource(int x, int y, int* source_x, int* source_y) const;
+
  private:
   const NearestNeighbourField& field_;
   const std::vector<uint16_t>& hole_depth_;
