@@ -27,21 +27,13 @@ const char* TypeName(DataType type) {
   }
 }
 
-std::string Shape(const nvinfer1::Dims& dims) {
-  std::ostringstream out;
-  out << "[";
-  for (int i = 0; i < dims.nbDims; ++i) out << (i ? ", " : "") << dims.d[i];
-  out << "]";
-  return out.str();
-}
-
 std::string Found(const nvinfer1::ICudaEngine& engine) {
   std::ostringstream out;
   for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
     const char* name = engine.getIOTensorName(i);
     out << (i ? "; " : "") << name << " ("
         << (engine.getTensorIOMode(name) == nvinfer1::TensorIOMode::kINPUT ? "input" : "output") << ", "
-        << TypeName(engine.getTensorDataType(name)) << ", " << Shape(engine.getTensorShape(name)) << ")";
+        << TypeName(engine.getTensorDataType(name)) << ", " << DimsText(engine.getTensorShape(name)) << ")";
   }
   return out.str();
 }
@@ -85,7 +77,7 @@ void CheckEngine(const nvinfer1::ICudaEngine& engine, const EngineContract& cont
     const nvinfer1::Dims dims = engine.getTensorShape(tensor.name);
     bool dims_ok = dims.nbDims == static_cast<int32_t>(tensor.dims.size());
     for (int i = 0; dims_ok && i < dims.nbDims; ++i) dims_ok = tensor.dims[i] < 0 || dims.d[i] < 0 || dims.d[i] == tensor.dims[i];
-    if (!dims_ok) problems.push_back(std::string(tensor.name) + " has shape " + Shape(dims));
+    if (!dims_ok) problems.push_back(std::string(tensor.name) + " has shape " + DimsText(dims));
   }
   if (problems.empty()) return;
   std::ostringstream message;
@@ -93,6 +85,14 @@ void CheckEngine(const nvinfer1::ICudaEngine& engine, const EngineContract& cont
   for (size_t i = 0; i < problems.size(); ++i) message << (i ? ", " : "") << problems[i];
   message << ". Found: " << Found(engine) << ". Rebuild it with scripts/build-flux-engines.sh (docs/gpu.md).";
   throw NativeError("MODEL_INVALID", message.str());
+}
+
+std::string DimsText(const nvinfer1::Dims& dims) {
+  std::ostringstream out;
+  out << "[";
+  for (int i = 0; i < dims.nbDims; ++i) out << (i ? ", " : "") << dims.d[i];
+  out << "]";
+  return out.str();
 }
 
 ElementType ToElementType(nvinfer1::DataType type) {

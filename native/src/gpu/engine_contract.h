@@ -32,6 +32,8 @@ const std::vector<EngineContract>& FluxFillContracts();
 void CheckEngine(const nvinfer1::ICudaEngine& engine, const EngineContract& contract, const std::string& file);
 
 ElementType ToElementType(nvinfer1::DataType type);
+// "[1, 4096, 384]"; -1 for a dynamic size.
+std::string DimsText(const nvinfer1::Dims& dims);
 size_t ElementSize(nvinfer1::DataType type);
 
 }  // namespace outpaint::gpu

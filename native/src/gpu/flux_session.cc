@@ -46,8 +46,13 @@ FluxSession::~FluxSession() {
 
 BoundTensor FluxSession::Input(FluxEngineId engine, const char* name, const std::vector<int64_t>& dims) {
   if (!Context(engine).setInputShape(name, ToDims(dims))) {
-    throw NativeError("MODEL_INVALID", std::string("The ") + EngineRole(engine) + " engine refused the shape of " + name +
-                                           " (outside the engine's optimization profile?): " + model_.logger().TakeLastError());
+    const nvinfer1::ICudaEngine& e = model_.Engine(engine);
+    throw NativeError("MODEL_INVALID", std::string("The ") + EngineRole(engine) + " engine cannot take " + name + " of shape " +
+                                           DimsText(ToDims(dims)) + ": its optimization profile allows " +
+                                           DimsText(e.getProfileShape(name, 0, nvinfer1::OptProfileSelector::kMIN)) + " to " +
+                                           DimsText(e.getProfileShape(name, 0, nvinfer1::OptProfileSelector::kMAX)) +
+                                           " (rebuild the engines with a larger --max-size for bigger canvases). " +
+                                           model_.logger().TakeLastError());
   }
   return Bind(engine, name, Count(ToDims(dims)));
 }
