@@ -47,11 +47,9 @@ Voter::Voter(const NearestNeighbourField& field, const std::vector<uint16_t>& ho
   for (int k = -r; k <= r; ++k) confidence_[static_cast<size_t>(k + r)] = static_cast<float>(std::pow(params.gamma, -k));
 }
 
-bool Voter::At(int x, int y, float* out) const {
-  const int w = image_.width, h = image_.height, c = image_.channels, r = field_.radius();
-  std::array<float, 4> sum{};
-  float weight_sum = 0.0f;
-  float best_weight = -1.0f;
+template <typename Visit>
+void Voter::ForEachProposal(int x, int y, Visit visit) const {
+  const int w = image_.width, h = image_.height, r = field_.radius();
   const int depth = hole_depth_[image_.Index(x, y)];
   for (int dy = -r; dy <= r; ++dy) {
     const int ty = y - dy;
@@ -62,46 +60,42 @@ bool Voter::At(int x, int y, float* out) const {
       const size_t target = image_.Index(tx, ty);
       if (similarity_[target] == 0.0f) continue;
       const int relative = std::clamp(static_cast<int>(hole_depth_[target]) - depth, -r, r);
-      const float weight = similarity_[target] * confidence_[static_cast<size_t>(relative + r)];
       const int32_t source = field_.Source(target);
-      const uint8_t* px = image_.Pixel(image_.Index(source % w + dx, source / w + dy));
-      if (best_only_) {
-        if (weight <= best_weight) continue;
-        best_weight = weight;
-        for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] = px[k];
-        weight_sum = 1.0f;
-        continue;
-      }
-      for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += weight * px[k];
-      weight_sum += weight;
+      visit(similarity_[target] * confidence_[static_cast<size_t>(relative + r)], source % w + dx, source / w + dy);
     }
   }
+}
+
+bool Voter::At(int x, int y, float* out) const {
+  const int c = image_.channels;
+  std::array<float, 4> sum{};
+  float weight_sum = 0.0f;
+  float best_weight = -1.0f;
+  ForEachProposal(x, y, [&](float weight, int sx, int sy) {
+    const uint8_t* px = image_.Pixel(image_.Index(sx, sy));
+    if (best_only_) {
+      if (weight <= best_weight) return;
+      best_weight = weight;
+      for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] = px[k];
+      weight_sum = 1.0f;
+      return;
+    }
+    for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += weight * px[k];
+    weight_sum += weight;
+  });
   if (weight_sum <= 0.0f) return false;
   for (int k = 0; k < c; ++k) out[k] = sum[static_cast<size_t>(k)] / weight_sum;
   return true;
 }
 
 bool Voter::BestSource(int x, int y, int* source_x, int* source_y) const {
-  const int w = image_.width, h = image_.height, r = field_.radius();
-  const int depth = hole_depth_[image_.Index(x, y)];
   float best_weight = -1.0f;
-  for (int dy = -r; dy <= r; ++dy) {
-    const int ty = y - dy;
-    if (ty < r || ty >= h - r) continue;
-    for (int dx = -r; dx <= r; ++dx) {
-      const int tx = x - dx;
-      if (tx < r || tx >= w - r) continue;
-      const size_t target = image_.Index(tx, ty);
-      if (similarity_[target] == 0.0f) continue;
-      const int relative = std::clamp(static_cast<int>(hole_depth_[target]) - depth, -r, r);
-      const float weight = similarity_[target] * confidence_[static_cast<size_t>(relative + r)];
-      if (weight <= best_weight) continue;
-      best_weight = weight;
-      const int32_t source = field_.Source(target);
-      *source_x = source % w + dx;
-      *source_y = source / w + dy;
-    }
-  }
+  ForEachProposal(x, y, [&](float weight, int sx, int sy) {
+    if (weight <= best_weight) return;
+    best_weight = weight;
+    *source_x = sx;
+    *source_y = sy;
+  });
   return best_weight >= 0.0f;
 }
 

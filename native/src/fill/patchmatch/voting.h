@@ -38,6 +38,10 @@ class Voter {
   bool BestSource(int x, int y, int* source_x, int* source_y) const;
 
  private:
+  // Calls visit(weight, source_x, source_y) for every match that puts a value at (x, y).
+  template <typename Visit>
+  void ForEachProposal(int x, int y, Visit visit) const;
+
   const NearestNeighbourField& field_;
   const std::vector<uint16_t>& hole_depth_;
   const MaskedImage& image_;
