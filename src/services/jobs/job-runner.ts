@@ -59,10 +59,6 @@ export class JobRunner {
     }
   }
 
-  /**
-   * Runs the spec's passes, each outpainting the previous one's result. A finished pass that is
-   * not the last becomes the job's preview, encoded while the next pass runs.
-   */
   /** The engine of the job's tune's backend; BACKEND_UNAVAILABLE where this process cannot run it. */
   async #engineFor(job: JobRecord): Promise<{ engine: FillEngine; denoise?: DenoiseRequest }> {
     const [tune] = await this.db.tunes.findMany([job.tuneId]);
@@ -80,6 +76,7 @@ export class JobRunner {
         ...tokenizers.encode(spec.prompt),
         steps: spec.steps,
         guidance: spec.guidance,
+        // Strength 0 is "outpaint only": Fill then denoises the new area from pure noise.
         strength: spec.strength === 0 ? 1 : spec.strength,
         previewEvery: FLUX_PREVIEW_EVERY,
         loras: (spec.loras ?? []).map((lora) => ({ path: this.backends.loraFile(lora.tuneId), weight: lora.weight })),
@@ -87,6 +84,10 @@ export class JobRunner {
     };
   }
 
+  /**
+   * Runs the spec's passes, each outpainting the previous one's result. A finished pass that is
+   * not the last becomes the job's preview, encoded while the next pass runs.
+   */
   async #runPasses(
     job: JobRecord,
     { engine, denoise }: { engine: FillEngine; denoise?: DenoiseRequest },
