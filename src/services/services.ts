@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { SettingsError, type Settings } from "../config/settings.js";
 import { Database } from "../db/database.js";
+import { PostgresQueueLock } from "../db/postgres-queue-lock.js";
 import { ImageStore } from "../images/image-store.js";
 import type { EngineStats } from "../native/fill-engine.js";
 import { AstriaService } from "./astria/astria.service.js";
@@ -61,6 +62,14 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   const addresses = addressPolicyOf(settings);
   const backends = BackendPool.open({ fillThreads: settings.fillThreads, modelsDir: settings.modelsDir }, logger);
   const db = await Database.open(settings.databaseUrl, { poolSize: settings.databasePoolSize });
+  const queueLock = settings.redisUrl || db.kind !== "postgresql" ? null : await PostgresQueueLock.acquire(settings.databaseUrl);
+  if (!settings.redisUrl && db.kind === "postgresql" && !queueLock) {
+    await db.close();
+    backends.close();
+    throw new SettingsError([
+      "Expected this process to be the only one using the database as its job queue, but another process already runs one on it: several processes on one PostgreSQL database need REDIS_URL (docs/deployment.md)",
+    ]);
+  }
   if (db.migrations.applied.length > 0) logger.info({ migrations: db.migrations.applied }, "applied database migrations");
   if (db.migrations.modified.length > 0) {
     logger.warn({ migrations: db.migrations.modified }, "migrations changed after they were applied");
@@ -160,6 +169,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
       await maintenance.stop();
       metrics.close();
       backends.close();
+      await queueLock?.release();
       await db.close();
     },
   };

@@ -9,8 +9,8 @@ import type { JobQueue } from "./job-queue.js";
 /**
  * The embedded queue: the database is the queue (jobs are claimed oldest first by a conditional
  * update), and `concurrency` loops in this process run them. Nothing lives only in memory, so
- * a restart loses nothing: interrupted runs are requeued at start. One process per database:
- * several use Redis (RedisJobQueue).
+ * a restart loses nothing: interrupted runs are requeued at start. One process per database
+ * (held to on PostgreSQL by PostgresQueueLock): several use Redis (RedisJobQueue).
  */
 export class LocalJobQueue implements JobQueue {
   #wake: (() => void) | null = null;
