@@ -59,6 +59,7 @@ async function startPostgres() {
   );
   SETUPS.postgresql.about = `PostgreSQL ${server_version} on loopback (fsync = ${fsync}, synchronous_commit = ${synchronous_commit}, its data on this machine's disk), a new database for the server and one for the baseline; the server uses its default pool of 10 connections, the baseline a pg pool of 10 in a worker thread of the benchmark process.`;
 }
+
 /** Databases made for this run, dropped at its end. */
 const madeDatabases = [];
 async function newPostgresDatabase() {
