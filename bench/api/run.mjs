@@ -46,13 +46,16 @@ const SETUPS = {
   },
 };
 
+/** The test suite's PostgreSQL helpers, loaded only when PostgreSQL is measured (they read TEST_POSTGRES_URL). */
+const testDatabases = () => import("../../dist/test/helpers/database.js");
+
 /** The durable PostgreSQL of test/setup/services.sh bench: its admin URL and server version. */
 async function startPostgres() {
   const started = spawnSync("bash", [join(ROOT, "test/setup/services.sh"), "bench"], { stdio: ["ignore", "inherit", "inherit"] });
   if (started.status !== 0) throw new Error(`test/setup/services.sh bench exited with ${started.status}`);
   const env = readFileSync(join(ROOT, ".cache/bench-services/env"), "utf8");
   process.env.TEST_POSTGRES_URL = /TEST_POSTGRES_URL=(\S+)/.exec(env)[1];
-  const { queryRows } = await import("../../dist/test/helpers/database.js");
+  const { queryRows } = await testDatabases();
   const [{ server_version, fsync, synchronous_commit }] = await queryRows(
     process.env.TEST_POSTGRES_URL,
     "SELECT current_setting('server_version') AS server_version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit",
@@ -63,7 +66,7 @@ async function startPostgres() {
 /** Databases made for this run, dropped at its end. */
 const madeDatabases = [];
 async function newPostgresDatabase() {
-  const url = await (await import("../../dist/test/helpers/database.js")).createPostgresDatabase();
+  const url = await (await testDatabases()).createPostgresDatabase();
   madeDatabases.push(url);
   return url;
 }
@@ -381,7 +384,7 @@ for (const database of DATABASES) {
   results[database] = await measure(database);
 }
 const loadInfo = load.stop();
-for (const url of madeDatabases) await (await import("../../dist/test/helpers/database.js")).dropPostgresDatabase(url);
+for (const url of madeDatabases) await (await testDatabases()).dropPostgresDatabase(url);
 const sections = DATABASES.map((d) => report(d, results[d], loadInfo));
 const targets = sections.flatMap((section) => section.targets);
 const lines = [

@@ -6,22 +6,23 @@ import { NATIVE_ADDON_PATH } from "../core/paths.js";
 /** The JS-facing contract the addon was built with; must match native/src/binding/addon.cc. */
 const EXPECTED_BINDING_ABI = 2;
 
-export interface NativeTaskHandle {
-  promise: Promise<{ data: Buffer; width: number; height: number; channels: number }>;
-  cancel(): void;
-}
-
-export interface NativeImageResult {
+/** Interleaved 8-bit pixels, rows packed. */
+export interface NativeImage {
   data: Buffer;
   width: number;
   height: number;
   channels: number;
 }
 
+export interface NativeTaskHandle {
+  promise: Promise<NativeImage>;
+  cancel(): void;
+}
+
 export interface NativeFillEngine {
   outpaint(
     request: object,
-    onProgress: (stage: string, step: number, totalSteps: number, preview?: NativeImageResult) => void,
+    onProgress: (stage: string, step: number, totalSteps: number, preview?: NativeImage) => void,
   ): NativeTaskHandle;
   close(): void;
   stats(): { queued: number; running: number; finished: number };

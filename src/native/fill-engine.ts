@@ -1,14 +1,9 @@
 import type { Placement } from "../core/geometry.js";
 import type { InfillMethod } from "../core/job.js";
 import type { Backend } from "../core/tune.js";
-import { loadAddon, type NativeFillEngine } from "./addon.js";
+import { loadAddon, type NativeFillEngine, type NativeImage } from "./addon.js";
 
-export interface NativeImage {
-  data: Buffer;
-  width: number;
-  height: number;
-  channels: number;
-}
+export type { NativeImage } from "./addon.js";
 
 /** A CPU outpaint, already validated: the original fits inside the canvas. */
 export interface FillRequest {

@@ -62,8 +62,9 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   const addresses = addressPolicyOf(settings);
   const backends = BackendPool.open({ fillThreads: settings.fillThreads, modelsDir: settings.modelsDir }, logger);
   const db = await Database.open(settings.databaseUrl, { poolSize: settings.databasePoolSize });
-  const queueLock = settings.redisUrl || db.kind !== "postgresql" ? null : await PostgresQueueLock.acquire(settings.databaseUrl);
-  if (!settings.redisUrl && db.kind === "postgresql" && !queueLock) {
+  const needsQueueLock = !settings.redisUrl && db.kind === "postgresql";
+  const queueLock = needsQueueLock ? await PostgresQueueLock.acquire(settings.databaseUrl) : null;
+  if (needsQueueLock && !queueLock) {
     await db.close();
     backends.close();
     throw new SettingsError([

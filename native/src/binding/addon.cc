@@ -1,5 +1,6 @@
 #include <napi.h>
 
+#include "backends/backend_names.h"
 #include "backends/flux_fill.h"
 #include "binding/fill_engine.h"
 #include "binding/flux_math.h"
@@ -19,13 +20,14 @@ Napi::Value ProbeBackend(const Napi::CallbackInfo& info) {
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsString()) {
     ThrowInvalidArgument(env, "Expected (backend: string, modelDir: string)");
   }
-  const std::string backend = info[0].As<Napi::String>().Utf8Value();
-  std::vector<std::string> missing;
-  if (backend == "FLUX_FILL_TRT") {
-    missing = outpaint::ProbeFluxFill(info[1].As<Napi::String>().Utf8Value());
-  } else if (backend != "CPU_FILL") {
-    ThrowInvalidArgument(env, "Expected one of CPU_FILL, FLUX_FILL_TRT for backend but received \"" + backend + "\"");
+  outpaint::BackendKind backend = outpaint::BackendKind::kCpuFill;
+  try {
+    backend = outpaint::ParseBackendKind(info[0].As<Napi::String>().Utf8Value());
+  } catch (const outpaint::NativeError& error) {
+    ThrowInvalidArgument(env, error.what());
   }
+  std::vector<std::string> missing;
+  if (backend == outpaint::BackendKind::kFluxFillTrt) missing = outpaint::ProbeFluxFill(info[1].As<Napi::String>().Utf8Value());
   Napi::Array result = Napi::Array::New(env, missing.size());
   for (uint32_t i = 0; i < missing.size(); ++i) result.Set(i, missing[i]);
   return result;

@@ -29,8 +29,11 @@ Napi::Function FillEngine::DefineClass(Napi::Env env) {
 FillEngine::FillEngine(const Napi::CallbackInfo& info) : ObjectWrap<FillEngine>(info), env_(info.Env()) {
   Napi::Env env = info.Env();
   int threads = static_cast<int>(std::thread::hardware_concurrency());
+  BackendKind kind = BackendKind::kCpuFill;
+  std::string model_dir;
   if (info.Length() > 0 && info[0].IsObject()) {
-    Napi::Value requested = info[0].As<Napi::Object>().Get("threads");
+    const Napi::Object options = info[0].As<Napi::Object>();
+    Napi::Value requested = options.Get("threads");
     if (!requested.IsUndefined()) {
       const double value = requested.IsNumber() ? requested.As<Napi::Number>().DoubleValue() : -1;
       if (!(value >= 1 && value <= kMaxThreads) || static_cast<int>(value) != value) {
@@ -38,12 +41,6 @@ FillEngine::FillEngine(const Napi::CallbackInfo& info) : ObjectWrap<FillEngine>(
       }
       threads = static_cast<int>(value);
     }
-  }
-  threads = threads < 1 ? 1 : threads;
-  BackendKind kind = BackendKind::kCpuFill;
-  std::string model_dir;
-  if (info.Length() > 0 && info[0].IsObject()) {
-    const Napi::Object options = info[0].As<Napi::Object>();
     const Napi::Value backend = options.Get("backend");
     if (!backend.IsUndefined()) {
       if (!backend.IsString()) ThrowInvalidArgument(env, "Expected a string for backend");
@@ -56,6 +53,7 @@ FillEngine::FillEngine(const Napi::CallbackInfo& info) : ObjectWrap<FillEngine>(
     const Napi::Value dir = options.Get("modelDir");
     if (dir.IsString()) model_dir = dir.As<Napi::String>().Utf8Value();
   }
+  threads = threads < 1 ? 1 : threads;
   // A GPU backend's task thread only drives the device; the canvas work before it gets the cores.
   const int helpers = kind == BackendKind::kCpuFill ? threads - 1 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
   compute_ = std::make_unique<ComputePool>(helpers);

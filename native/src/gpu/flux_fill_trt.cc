@@ -61,9 +61,9 @@ void UploadFloats(const std::vector<float>& values, const BoundTensor& tensor, g
 
 void UploadTokens(const std::vector<int32_t>& ids, const BoundTensor& tensor, cudaStream_t stream) {
   if (tensor.type == nvinfer1::DataType::kINT64) {
-    std::vector<int64_t> wide(ids.begin(), ids.end());
+    // From pageable memory the copy returns once the source is staged, so `wide` may go.
+    const std::vector<int64_t> wide(ids.begin(), ids.end());
     CudaCheck(cudaMemcpyAsync(tensor.data, wide.data(), wide.size() * 8, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync");
-    CudaCheck(cudaStreamSynchronize(stream), "cudaStreamSynchronize");  // `wide` goes out of scope
     return;
   }
   CudaCheck(cudaMemcpyAsync(tensor.data, ids.data(), ids.size() * 4, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync");

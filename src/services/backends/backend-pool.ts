@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Logger } from "pino";
-import { BACKENDS, type Backend } from "../../core/tune.js";
+import type { Backend } from "../../core/tune.js";
 import { FillEngine, type EngineStats } from "../../native/fill-engine.js";
 import { fluxModelDir, loraFile, missingTokenizerFiles } from "./flux-model-dir.js";
 import { FluxTokenizers } from "./flux-tokenizers.js";
@@ -22,8 +22,9 @@ export class BackendPool {
     const pool = new BackendPool(options.modelsDir);
     pool.#engines.set("CPU_FILL", FillEngine.open({ threads: options.fillThreads }));
     const dir = fluxModelDir(options.modelsDir);
-    const missing = FillEngine.probe("FLUX_FILL_TRT", existsSync(dir) ? dir : "");
-    if (!existsSync(dir)) missing.push(`no FLUX.1 Fill model directory at ${dir} (MODELS_DIR; docs/gpu.md)`);
+    const present = existsSync(dir);
+    const missing = FillEngine.probe("FLUX_FILL_TRT", present ? dir : "");
+    if (!present) missing.push(`no FLUX.1 Fill model directory at ${dir} (MODELS_DIR; docs/gpu.md)`);
     else missing.push(...missingTokenizerFiles(dir));
     if (missing.length === 0) {
       try {
@@ -42,10 +43,6 @@ export class BackendPool {
   /** What stops `backend` from running here; [] when it runs. */
   missing(backend: Backend): readonly string[] {
     return this.#missing.get(backend) ?? [];
-  }
-
-  available(): Backend[] {
-    return BACKENDS.filter((backend) => this.#engines.has(backend));
   }
 
   /** The engine for a backend, or undefined where it cannot run (see missing()). */
