@@ -94,6 +94,30 @@ describe("PATCHMATCH fill", () => {
     assert.ok(periodicPixels / total > 0.9, `${((100 * periodicPixels) / total).toFixed(1)}% of the new pixels follow the period`);
   });
 
+  test("fine texture is continued as texture, not as a flat area of the same mean colour", async () => {
+    // Left half: pixels of 72 or 184 at random (mean 128); right half: flat 128. On the coarse
+    // levels both look alike, so only texture features keep the left band from going flat.
+    const [width, height, band] = [480, 320, 96];
+    const noise = noiseImage(width, height, 1, 31);
+    const data = Buffer.alloc(width * height * 3, 128);
+    for (let i = 0; i < width * height; i++) {
+      if (i % width < width / 2) data.fill(noise.data[i]! & 1 ? 184 : 72, 3 * i, 3 * i + 3);
+    }
+    const original: NativeImage = { data, width, height, channels: 3 };
+    const placement = placementOf(original, width + 2 * band, height, band, 0);
+    const result = await engine.outpaint(request(original, { placement }));
+    const roughness = (x0: number, x1: number) => {
+      let sum = 0;
+      for (let y = 0; y < height; y++) for (let x = x0; x < x1; x++) sum += Math.abs(pixel(result, x + 1, y)[0]! - pixel(result, x, y)[0]!);
+      return sum / (height * (x1 - x0));
+    };
+    const real = roughness(band, band + width / 2 - 1);
+    const left = roughness(0, band - 8);
+    const right = roughness(band + width + 8, width + 2 * band - 1);
+    assert.ok(left > 0.7 * real, `left band roughness ${left.toFixed(1)}, the texture's ${real.toFixed(1)}`);
+    assert.ok(right < 0.05 * real, `right band roughness ${right.toFixed(1)}, flat is 0`);
+  });
+
   test("cancellation stops within one iteration", async () => {
     const original = photoLike(640, 480);
     const controller = new AbortController();

@@ -10,9 +10,21 @@ MaskedImage FromCanvas(const Image& canvas, const Mask& mask) {
   level.width = canvas.width;
   level.height = canvas.height;
   level.channels = canvas.channels;
+  level.colour_channels = canvas.channels;
   level.pixels = canvas.pixels;
   level.hole.resize(mask.values.size());
   std::transform(mask.values.begin(), mask.values.end(), level.hole.begin(), [](uint8_t m) { return m > 0 ? 1 : 0; });
+  return level;
+}
+
+MaskedImage WithChannels(const MaskedImage& image, int channels) {
+  MaskedImage level;
+  level.width = image.width;
+  level.height = image.height;
+  level.channels = channels;
+  level.colour_channels = image.colour_channels;
+  level.hole = image.hole;
+  level.pixels.assign(image.hole.size() * static_cast<size_t>(channels), 0);
   return level;
 }
 
@@ -21,12 +33,13 @@ MaskedImage Downsample(const MaskedImage& fine) {
   coarse.width = (fine.width + 1) / 2;
   coarse.height = (fine.height + 1) / 2;
   coarse.channels = fine.channels;
+  coarse.colour_channels = fine.colour_channels;
   coarse.pixels.assign(static_cast<size_t>(coarse.width) * coarse.height * coarse.channels, 0);
   coarse.hole.assign(static_cast<size_t>(coarse.width) * coarse.height, 0);
   const int c = fine.channels;
   for (int y = 0; y < coarse.height; ++y) {
     for (int x = 0; x < coarse.width; ++x) {
-      std::array<int, 4> sum{};
+      std::array<int, kMaxChannels> sum{};
       int known = 0;
       int covered = 0;
       for (int dy = 0; dy < 2; ++dy) {
@@ -99,7 +112,7 @@ void OnionPeelFill(MaskedImage& image) {
   std::vector<uint8_t> set(image.hole.size());
   std::transform(image.hole.begin(), image.hole.end(), set.begin(), [](uint8_t hole) { return hole ? 0 : 1; });
   std::vector<size_t> ring;
-  std::vector<std::array<int, 4>> sums;
+  std::vector<std::array<int, kMaxChannels>> sums;
   for (bool progress = true; progress;) {
     progress = false;
     ring.clear();
@@ -108,7 +121,7 @@ void OnionPeelFill(MaskedImage& image) {
       for (int x = 0; x < w; ++x) {
         const size_t index = image.Index(x, y);
         if (set[index]) continue;
-        std::array<int, 4> sum{};
+        std::array<int, kMaxChannels> sum{};
         int count = 0;
         for (int dy = -1; dy <= 1; ++dy) {
           for (int dx = -1; dx <= 1; ++dx) {

@@ -7,11 +7,15 @@
 
 namespace outpaint::patchmatch {
 
+// Colour channels (at most 4) and the texture features some levels append (texture_features.h).
+constexpr int kMaxChannels = 6;
+
 // One pyramid level: pixels and which of them are holes (1: to synthesize, 0: known).
 struct MaskedImage {
   int width = 0;
   int height = 0;
-  int channels = 0;
+  int channels = 0;         // per pixel: the colour channels first, then any texture features
+  int colour_channels = 0;
   std::vector<uint8_t> pixels;  // interleaved, rows packed
   std::vector<uint8_t> hole;
 
@@ -23,11 +27,15 @@ struct MaskedImage {
 // Level 0 of the pyramid: the canvas, with holes where the mask is above 0.
 MaskedImage FromCanvas(const Image& canvas, const Mask& mask);
 
+// A level of the same size, colour channels and holes, with `channels` zeroed channels per pixel.
+MaskedImage WithChannels(const MaskedImage& image, int channels);
+
 // Half the size (rounded up). A coarse pixel averages the known pixels of its 2x2 block and is
 // known only when all of them are, so known colours never mix with unfilled holes.
 MaskedImage Downsample(const MaskedImage& fine);
 
-// Sets every hole pixel from a coarser level's pixel that covers it.
+// Sets every hole pixel from a coarser level's pixel that covers it (the fine level's channels:
+// features the coarse level has and the fine one lacks are dropped).
 void UpsampleHoles(const MaskedImage& coarse, MaskedImage& fine);
 
 // For every pixel, how many pixels deep it lies inside the hole (0 for known pixels), by the

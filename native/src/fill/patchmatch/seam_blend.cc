@@ -26,7 +26,7 @@ WeightedGrid Pull(const WeightedGrid& fine) {
   for (int y = 0; y < coarse.height; ++y) {
     for (int x = 0; x < coarse.width; ++x) {
       float weight = 0.0f;
-      std::array<float, 4> sum{};
+      std::array<float, kMaxChannels> sum{};
       for (int dy = 0; dy < 2; ++dy) {
         for (int dx = 0; dx < 2; ++dx) {
           const int fx = 2 * x + dx, fy = 2 * y + dy;
@@ -86,7 +86,7 @@ void Relax(const MaskedImage& image, const std::vector<uint16_t>& depth, const W
   for (int sweep = 0; sweep < kRelaxSweeps; ++sweep) {
     for (const size_t i : band) {
       const int x = static_cast<int>(i % static_cast<size_t>(w)), y = static_cast<int>(i / static_cast<size_t>(w));
-      std::array<float, 4> sum{};
+      std::array<float, kMaxChannels> sum{};
       int count = 0;
       const auto add = [&](size_t n) {
         if (!image.hole[n] && seam.weights[n] == 0.0f) return;  // known, but not on the seam
@@ -132,7 +132,7 @@ bool SeamProposal(const Voter& voter, const MaskedImage& image, int x, int y, fl
 void BlendSeams(const Voter& voter, const std::vector<uint16_t>& depth, MaskedImage& image) {
   const int w = image.width, h = image.height, c = image.channels;
   WeightedGrid offsets(w, h, c);
-  std::array<float, 4> proposal{};
+  std::array<float, kMaxChannels> proposal{};
   bool any = false;
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {

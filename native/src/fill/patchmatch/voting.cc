@@ -68,7 +68,7 @@ void Voter::ForEachProposal(int x, int y, Visit visit) const {
 
 bool Voter::At(int x, int y, float* out) const {
   const int c = image_.channels;
-  std::array<float, 4> sum{};
+  std::array<float, kMaxChannels> sum{};
   float weight_sum = 0.0f;
   float best_weight = -1.0f;
   ForEachProposal(x, y, [&](float weight, int sx, int sy) {
@@ -106,7 +106,7 @@ void Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_
   std::vector<uint8_t> voted = image.pixels;
   pool.ParallelFor(image.height, kRowsPerChunk, [&](int begin, int end) {
     if (sink.IsCancelled()) throw CancelledError();
-    std::array<float, 4> value{};
+    std::array<float, kMaxChannels> value{};
     for (int y = begin; y < end; ++y) {
       for (int x = 0; x < image.width; ++x) {
         const size_t index = image.Index(x, y);
