@@ -24,7 +24,7 @@ const reusePeers = process.argv.includes("--reuse-peers");
 // Our PATCHMATCH fill runs once per seed: its layout, and so every figure, moves with the seed, so
 // quality is the mean over these and time the median. The contact sheet shows the first seed.
 const SEEDS = [1, 2, 3];
-const seedSuffix = (seed) => (seed === SEEDS[0] ? "" : `-seed${seed}`);
+const seedSuffix = (seed) => (seed === undefined || seed === SEEDS[0] ? "" : `-seed${seed}`);  // peers have no seed
 
 const PHOTOS = [
   { file: "flower.png", credit: "flower.png, libjxl-testdata (JPEG XL project, BSD-3-Clause)" },
@@ -161,7 +161,7 @@ for (const context of runs.filter((run) => run.method === "_context")) {
   for (const method of METHODS) {
     const timing = runs.find((run) => run.photo === context.photo && run.case === context.case && run.method === method);
     for (const seed of timing.seeds ?? [undefined]) {
-      const file = join(out, `${context.photo}-${context.case}-${method}${seed === undefined ? "" : seedSuffix(seed)}.png`);
+      const file = join(out, `${context.photo}-${context.case}-${method}${seedSuffix(seed)}.png`);
       const image = await raw(file);
       const L = luma(image.data, image.width, image.height);
       results.push({

@@ -69,21 +69,18 @@ Napi::Value FirstStep(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), flux::FirstStep(steps, strength));
 }
 
-Napi::Value PackLatents(const Napi::CallbackInfo& info) {
+// A layout change of one latent (argument 0, named `name`) over the grid given by the next arguments.
+Napi::Value Relayout(const Napi::CallbackInfo& info, const char* name, void (*relayout)(const float*, const flux::LatentGrid&, float*)) {
   const flux::LatentGrid grid = GridArgs(info, 1);
-  const Napi::Float32Array latent = FloatsArg(info, 0, "latent", grid.Size());
+  const Napi::Float32Array in = FloatsArg(info, 0, name, grid.Size());
   Napi::Float32Array out = Napi::Float32Array::New(info.Env(), grid.Size());
-  flux::PackLatents(latent.Data(), grid, out.Data());
+  relayout(in.Data(), grid, out.Data());
   return out;
 }
 
-Napi::Value UnpackLatents(const Napi::CallbackInfo& info) {
-  const flux::LatentGrid grid = GridArgs(info, 1);
-  const Napi::Float32Array packed = FloatsArg(info, 0, "packed", grid.Size());
-  Napi::Float32Array out = Napi::Float32Array::New(info.Env(), grid.Size());
-  flux::UnpackLatents(packed.Data(), grid, out.Data());
-  return out;
-}
+Napi::Value PackLatents(const Napi::CallbackInfo& info) { return Relayout(info, "latent", flux::PackLatents); }
+
+Napi::Value UnpackLatents(const Napi::CallbackInfo& info) { return Relayout(info, "packed", flux::UnpackLatents); }
 
 Napi::Value MaskToLatentChannels(const Napi::CallbackInfo& info) {
   const int height = IntArg(info, 1, "height", 8, kMaxExtent);

@@ -48,7 +48,7 @@ PatchMatchInfill::PatchMatchInfill(const FillContext& context, const Image& canv
   for (;;) {
     if ((featured.width + 1) / 2 < kMinLevelSide || (featured.height + 1) / 2 < kMinLevelSide) break;
     featured = patchmatch::Downsample(featured);
-    MaskedImage next = pyramid_.size() < kFirstFeatureLevel ? patchmatch::WithoutTextureFeatures(featured) : featured;
+    MaskedImage next = pyramid_.size() < kFirstFeatureLevel ? patchmatch::WithChannels(featured, featured.colour_channels) : featured;
     if (NearestNeighbourField(next, ParamsAt(context, static_cast<int>(pyramid_.size()))).source_count() < kMinSources) break;
     pyramid_.push_back(std::move(next));
   }

@@ -25,6 +25,8 @@ MaskedImage WithChannels(const MaskedImage& image, int channels) {
   level.colour_channels = image.colour_channels;
   level.hole = image.hole;
   level.pixels.assign(image.hole.size() * static_cast<size_t>(channels), 0);
+  const int shared = std::min(channels, image.channels);
+  for (size_t i = 0; i < image.hole.size(); ++i) std::copy(image.Pixel(i), image.Pixel(i) + shared, level.Pixel(i));
   return level;
 }
 

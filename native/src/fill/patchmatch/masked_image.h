@@ -27,7 +27,9 @@ struct MaskedImage {
 // Level 0 of the pyramid: the canvas, with holes where the mask is above 0.
 MaskedImage FromCanvas(const Image& canvas, const Mask& mask);
 
-// A level of the same size, colour channels and holes, with `channels` zeroed channels per pixel.
+// A level of the same size, colour channels and holes with `channels` channels per pixel: the
+// leading ones copied from `image`, any beyond its channels zero (so colour_channels gives the
+// colours alone).
 MaskedImage WithChannels(const MaskedImage& image, int channels);
 
 // Half the size (rounded up). A coarse pixel averages the known pixels of its 2x2 block and is

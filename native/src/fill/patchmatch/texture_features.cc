@@ -63,9 +63,8 @@ MaskedImage WithTextureFeatures(const MaskedImage& image, int radius, int scale)
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
       const size_t i = image.Index(x, y);
-      uint8_t* out = featured.Pixel(i);
-      std::copy(image.Pixel(i), image.Pixel(i) + image.colour_channels, out);
       if (image.hole[i]) continue;
+      uint8_t* out = featured.Pixel(i);
       for (int f = 0; f < kFeatureChannels; ++f) {
         int64_t sum = 0, count = 0;
         for (int dy = std::max(-radius, -y); dy <= std::min(radius, h - 1 - y); ++dy) {
@@ -79,12 +78,6 @@ MaskedImage WithTextureFeatures(const MaskedImage& image, int radius, int scale)
     }
   }
   return featured;
-}
-
-MaskedImage WithoutTextureFeatures(const MaskedImage& image) {
-  MaskedImage plain = WithChannels(image, image.colour_channels);
-  for (size_t i = 0; i < image.hole.size(); ++i) std::copy(image.Pixel(i), image.Pixel(i) + plain.channels, plain.Pixel(i));
-  return plain;
 }
 
 }  // namespace outpaint::patchmatch

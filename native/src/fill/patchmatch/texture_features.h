@@ -12,9 +12,7 @@ namespace outpaint::patchmatch {
 // where both look flat; patch distances then keep the fill from laying smooth material where
 // the original is textured, which colour alone cannot see until the finest levels.
 // Hole pixels get zeros: the fill sets them like any other channel.
+// Expects a level of colour channels alone.
 MaskedImage WithTextureFeatures(const MaskedImage& image, int radius, int scale);
-
-// The colour channels alone.
-MaskedImage WithoutTextureFeatures(const MaskedImage& image);
 
 }  // namespace outpaint::patchmatch
