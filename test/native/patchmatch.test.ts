@@ -28,6 +28,31 @@ function periodic(width: number, height: number, px: number, py: number): Native
   return { data, width, height, channels: 3 };
 }
 
+/** Smooth shading with a little noise: copies taken from different places differ in brightness. */
+function shaded(width: number, height: number): NativeImage {
+  const noise = noiseImage(width, height, 1, 5);
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const v = 128 + 50 * Math.sin(x / 19) * Math.cos(y / 13) + 30 * Math.sin((x + 2 * y) / 41) + (noise.data[i]! & 7);
+      data.fill(Math.round(v), 3 * i, 3 * i + 3);
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+
+/** Every step between 4-neighbours inside the rectangle, on the first channel. */
+function steps(image: NativeImage, x0: number, x1: number, y0: number, y1: number): number[] {
+  const out: number[] = [];
+  for (let y = y0; y < y1 - 1; y++) {
+    for (let x = x0; x < x1 - 1; x++) {
+      out.push(Math.abs(pixel(image, x + 1, y)[0]! - pixel(image, x, y)[0]!), Math.abs(pixel(image, x, y + 1)[0]! - pixel(image, x, y)[0]!));
+    }
+  }
+  return out;
+}
+
 describe("PATCHMATCH fill", () => {
   let engine: FillEngine;
   before(() => {
@@ -116,6 +141,20 @@ describe("PATCHMATCH fill", () => {
     const right = roughness(band + width + 8, width + 2 * band - 1);
     assert.ok(left > 0.7 * real, `left band roughness ${left.toFixed(1)}, the texture's ${real.toFixed(1)}`);
     assert.ok(right < 0.05 * real, `right band roughness ${right.toFixed(1)}, flat is 0`);
+  });
+
+  test("where copied regions meet inside the fill, no step is sharper than the original's sharpest", async () => {
+    // Copies of smooth shading taken from different places meet at brightness steps unless the
+    // fill is fused in the gradient domain; the original's own steps are at most ~12.
+    const [width, height, band] = [200, 160, 80];
+    const original = shaded(width, height);
+    const sharpest = Math.max(...steps(original, 0, width, 0, height));
+    const placement = placementOf(original, width + band, height, 0, 0);
+    for (const seed of [1, 2, 4]) {
+      const result = await engine.outpaint(request(original, { placement, seed }));
+      const sharper = steps(result, width, width + band, 0, height).filter((step) => step > sharpest);
+      assert.ok(sharper.length <= 2, `seed ${seed}: ${sharper.length} steps sharper than ${sharpest} (${sharper.join(", ")})`);
+    }
   });
 
   test("cancellation stops within one iteration", async () => {

@@ -102,7 +102,7 @@ void PatchMatchInfill::Run(Image& canvas, StepReporter& reporter) {
         if (iteration + 1 < IterationsAt(level)) field.RefreshDistances(image, pool, sink);
         reporter.Advance();
       }
-      if (level == 0) patchmatch::BlendSeams(patchmatch::Voter(field, depth, vote, image), depth, image);
+      if (level == 0) patchmatch::BlendSeams(patchmatch::Voter(field, depth, vote, image), depth, image, pool, sink);
       coarser.emplace(std::move(field));
     }
   }
