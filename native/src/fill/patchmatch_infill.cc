@@ -93,16 +93,17 @@ void PatchMatchInfill::Run(Image& canvas, StepReporter& reporter) {
         patchmatch::Vote(field, depth, vote, image, pool, sink);
         field.RefreshDistances(image, pool, sink);
       }
+      std::vector<int32_t> sources;  // from the last vote, when it is best-only
       for (int iteration = 0; iteration < IterationsAt(level); ++iteration) {
         for (int pass = 0; pass < kPassesPerIteration; ++pass) {
           field.Search(image, iteration * kPassesPerIteration + pass, pool, sink);
         }
         vote.best_only = level == 0 && iteration + 1 == IterationsAt(level);
-        patchmatch::Vote(field, depth, vote, image, pool, sink);
+        sources = patchmatch::Vote(field, depth, vote, image, pool, sink);
         if (iteration + 1 < IterationsAt(level)) field.RefreshDistances(image, pool, sink);
         reporter.Advance();
       }
-      if (level == 0) patchmatch::BlendSeams(patchmatch::Voter(field, depth, vote, image), depth, image, pool, sink);
+      if (level == 0) patchmatch::BlendSeams(patchmatch::Voter(field, depth, vote, image), sources, depth, image, pool, sink);
       coarser.emplace(std::move(field));
     }
   }

@@ -45,26 +45,6 @@ bool EdgeTarget(const std::vector<int32_t>& sources, const MaskedImage& image, s
   return true;
 }
 
-// Marks every pixel within `reach` (chessboard distance) of a marked one.
-std::vector<uint8_t> Dilate(const std::vector<uint8_t>& marked, int width, int height, int reach) {
-  std::vector<uint8_t> rows(marked.size(), 0), out(marked.size(), 0);
-  const auto spread = [reach](const uint8_t* in, uint8_t* result, int count, size_t stride) {
-    int last = -reach - 1;
-    for (int i = 0; i < count; ++i) {
-      if (in[i * stride]) last = i;
-      if (i - last <= reach) result[i * stride] = 1;
-    }
-    last = count + reach;
-    for (int i = count - 1; i >= 0; --i) {
-      if (in[i * stride]) last = i;
-      if (last - i <= reach) result[i * stride] = 1;
-    }
-  };
-  for (int y = 0; y < height; ++y) spread(&marked[static_cast<size_t>(y) * width], &rows[static_cast<size_t>(y) * width], width, 1);
-  for (int x = 0; x < width; ++x) spread(&rows[x], &out[x], height, static_cast<size_t>(width));
-  return out;
-}
-
 }  // namespace
 
 std::vector<float> InteriorSeamCorrection(const std::vector<int32_t>& sources, const MaskedImage& image, ComputePool& pool,
@@ -72,21 +52,21 @@ std::vector<float> InteriorSeamCorrection(const std::vector<int32_t>& sources, c
   const int w = image.width, h = image.height, c = image.channels;
   const size_t size = image.hole.size();
   std::vector<float> right(size * c, 0.0f), down(size * c, 0.0f);
-  std::vector<uint8_t> meets(size, 0);  // a pixel with a corrected edge
+  std::vector<uint8_t> away(size, 1);  // 0: a pixel with a corrected edge
   pool.ParallelFor(h, kRowsPerChunk, [&](int begin, int end) {
     for (int y = begin; y < end; ++y) {
       for (int x = 0; x < w; ++x) {
         const size_t p = image.Index(x, y);
         if (sources[p] < 0) continue;
-        if (x + 1 < w && EdgeTarget(sources, image, p, 1, &right[p * c])) meets[p] = 1;
-        if (y + 1 < h && EdgeTarget(sources, image, p, static_cast<size_t>(w), &down[p * c])) meets[p] = 1;
+        if (x + 1 < w && EdgeTarget(sources, image, p, 1, &right[p * c])) away[p] = 0;
+        if (y + 1 < h && EdgeTarget(sources, image, p, static_cast<size_t>(w), &down[p * c])) away[p] = 0;
       }
     }
   });
-  const std::vector<uint8_t> band = Dilate(meets, w, h, kReach + 1);
+  const std::vector<uint16_t> distance = ChessboardDistance(away, w, h);
   std::array<std::vector<size_t>, 2> colours;  // red-black ordering: each colour's updates are independent
   for (size_t i = 0; i < size; ++i) {
-    if (band[i] && image.hole[i]) colours[(i % w + i / w) % 2].push_back(i);
+    if (distance[i] <= kReach + 1 && image.hole[i]) colours[(i % w + i / w) % 2].push_back(i);
   }
 
   std::vector<float> correction(size * c, 0.0f);

@@ -79,15 +79,15 @@ void UpsampleHoles(const MaskedImage& coarse, MaskedImage& fine) {
   }
 }
 
-std::vector<uint16_t> HoleDepth(const MaskedImage& image) {
-  const int w = image.width, h = image.height;
+std::vector<uint16_t> ChessboardDistance(const std::vector<uint8_t>& away, int w, int h) {
   constexpr uint16_t kDeep = 65535;
-  std::vector<uint16_t> depth(image.hole.size());
-  for (size_t i = 0; i < depth.size(); ++i) depth[i] = image.hole[i] ? kDeep : 0;
+  std::vector<uint16_t> depth(away.size());
+  for (size_t i = 0; i < depth.size(); ++i) depth[i] = away[i] ? kDeep : 0;
+  const auto at = [w](int x, int y) { return static_cast<size_t>(y) * w + x; };
   auto relax = [&](int x, int y, int nx, int ny) {
     if (nx < 0 || ny < 0 || nx >= w || ny >= h) return;
-    uint16_t& here = depth[image.Index(x, y)];
-    const uint16_t there = depth[image.Index(nx, ny)];
+    uint16_t& here = depth[at(x, y)];
+    const uint16_t there = depth[at(nx, ny)];
     if (there != kDeep && there + 1 < here) here = static_cast<uint16_t>(there + 1);
   };
   for (int y = 0; y < h; ++y) {
@@ -108,6 +108,8 @@ std::vector<uint16_t> HoleDepth(const MaskedImage& image) {
   }
   return depth;
 }
+
+std::vector<uint16_t> HoleDepth(const MaskedImage& image) { return ChessboardDistance(image.hole, image.width, image.height); }
 
 void OnionPeelFill(MaskedImage& image) {
   const int w = image.width, h = image.height, c = image.channels;

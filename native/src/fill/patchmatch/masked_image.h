@@ -40,8 +40,11 @@ MaskedImage Downsample(const MaskedImage& fine);
 // features the coarse level has and the fine one lacks are dropped).
 void UpsampleHoles(const MaskedImage& coarse, MaskedImage& fine);
 
-// For every pixel, how many pixels deep it lies inside the hole (0 for known pixels), by the
-// chessboard metric, from a two-pass distance transform.
+// For every pixel of a w x h grid, the chessboard distance to the nearest pixel whose `away` is
+// 0 (0 there; 65535 where there is none), from a two-pass distance transform.
+std::vector<uint16_t> ChessboardDistance(const std::vector<uint8_t>& away, int w, int h);
+
+// For every pixel, how many pixels deep it lies inside the hole (0 for known pixels).
 std::vector<uint16_t> HoleDepth(const MaskedImage& image);
 
 // A first guess for the coarsest level: holes take the mean of already-set 8-neighbours, peeled

@@ -131,10 +131,9 @@ bool SeamProposal(const Voter& voter, const std::vector<int32_t>& sources, const
 
 }  // namespace
 
-void BlendSeams(const Voter& voter, const std::vector<uint16_t>& depth, MaskedImage& image, ComputePool& pool,
-                const ProgressSink& sink) {
+void BlendSeams(const Voter& voter, const std::vector<int32_t>& sources, const std::vector<uint16_t>& depth, MaskedImage& image,
+                ComputePool& pool, const ProgressSink& sink) {
   const int w = image.width, h = image.height, c = image.channels;
-  const std::vector<int32_t> sources = BestSourceMap(voter, image, pool);
   std::vector<float> correction = InteriorSeamCorrection(sources, image, pool, sink);
   WeightedGrid offsets(w, h, c);
   std::array<float, kMaxChannels> proposal{};

@@ -19,7 +19,8 @@ namespace outpaint::patchmatch {
 // added to it. The membrane starts from a pull-push interpolation (Gortler et al., "The
 // Lumigraph", SIGGRAPH 1996), which is close everywhere, and successive over-relaxation sweeps
 // make it exact next to the seam, where it matters.
-void BlendSeams(const Voter& voter, const std::vector<uint16_t>& hole_depth, MaskedImage& image, ComputePool& pool,
-                const ProgressSink& sink);
+// `sources` is what the best-only vote that made the fill returned.
+void BlendSeams(const Voter& voter, const std::vector<int32_t>& sources, const std::vector<uint16_t>& hole_depth, MaskedImage& image,
+                ComputePool& pool, const ProgressSink& sink);
 
 }  // namespace outpaint::patchmatch

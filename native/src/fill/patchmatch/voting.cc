@@ -99,24 +99,27 @@ bool Voter::BestSource(int x, int y, int* source_x, int* source_y) const {
   return best_weight >= 0.0f;
 }
 
-std::vector<int32_t> BestSourceMap(const Voter& voter, const MaskedImage& image, ComputePool& pool) {
-  std::vector<int32_t> sources(image.hole.size(), -1);
-  pool.ParallelFor(image.height, kRowsPerChunk, [&](int begin, int end) {
-    for (int y = begin; y < end; ++y) {
-      for (int x = 0; x < image.width; ++x) {
-        const size_t index = image.Index(x, y);
-        int sx = 0, sy = 0;
-        if (image.hole[index] && voter.BestSource(x, y, &sx, &sy)) sources[index] = static_cast<int32_t>(image.Index(sx, sy));
-      }
-    }
-  });
-  return sources;
-}
-
-void Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
-          MaskedImage& image, ComputePool& pool, const ProgressSink& sink) {
+std::vector<int32_t> Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
+                          MaskedImage& image, ComputePool& pool, const ProgressSink& sink) {
   const Voter voter(field, hole_depth, params, image);
   const int c = image.channels;
+  if (params.best_only) {
+    // Sources are known pixels, which the vote never changes, so the copy can go in place.
+    std::vector<int32_t> sources(image.hole.size(), -1);
+    pool.ParallelFor(image.height, kRowsPerChunk, [&](int begin, int end) {
+      if (sink.IsCancelled()) throw CancelledError();
+      for (int y = begin; y < end; ++y) {
+        for (int x = 0; x < image.width; ++x) {
+          const size_t index = image.Index(x, y);
+          int sx = 0, sy = 0;
+          if (!image.hole[index] || !voter.BestSource(x, y, &sx, &sy)) continue;
+          sources[index] = static_cast<int32_t>(image.Index(sx, sy));
+          std::copy_n(image.Pixel(static_cast<size_t>(sources[index])), c, image.Pixel(index));
+        }
+      }
+    });
+    return sources;
+  }
   std::vector<uint8_t> voted = image.pixels;
   pool.ParallelFor(image.height, kRowsPerChunk, [&](int begin, int end) {
     if (sink.IsCancelled()) throw CancelledError();
@@ -131,6 +134,7 @@ void Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_
     }
   });
   image.pixels.swap(voted);
+  return {};
 }
 
 }  // namespace outpaint::patchmatch

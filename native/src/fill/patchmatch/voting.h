@@ -50,12 +50,10 @@ class Voter {
   bool best_only_;
 };
 
-// For every hole pixel, the index of the pixel its value comes from in a best-only vote; -1 for
-// known pixels and any that no match covers.
-std::vector<int32_t> BestSourceMap(const Voter& voter, const MaskedImage& image, ComputePool& pool);
-
-// Rebuilds every hole pixel from the matches. Known pixels never change.
-void Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
-          MaskedImage& image, ComputePool& pool, const ProgressSink& sink);
+// Rebuilds every hole pixel from the matches. Known pixels never change. A best-only vote
+// returns, for every pixel, the index of the pixel its value was copied from (-1 for known
+// pixels and any that no match covers); any other vote returns nothing.
+std::vector<int32_t> Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
+                          MaskedImage& image, ComputePool& pool, const ProgressSink& sink);
 
 }  // namespace outpaint::patchmatch
