@@ -68,3 +68,43 @@ export function seamVisibility(resultL, truthL, width, height, hole) {
   }
   return result / truth;
 }
+
+/**
+ * Border contrast, which needs no real photo: the mean luma step across the original's border
+ * over the mean step across the lines two pixels either side of it (parallel to it, inside the
+ * original and inside the fill). 1 means the border stands out no more than its surroundings;
+ * above 1 it shows as a line, below 1 it is smoothed.
+ */
+export function borderContrast(resultL, width, height, hole) {
+  let border = 0;
+  let borderCount = 0;
+  let beside = 0;
+  let besideCount = 0;
+  const at = (x, y) => (x < 0 || y < 0 || x >= width || y >= height ? -1 : y * width + x);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (hole[i]) continue;
+      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+        const j = at(x + dx, y + dy);
+        if (j < 0 || !hole[j]) continue;
+        border += Math.abs(resultL[j] - resultL[i]);
+        borderCount++;
+        // Edges k = 1, 2 steps back into the original and forward into the fill.
+        for (const k of [1, 2]) {
+          const a = at(x - k * dx, y - k * dy), b = at(x - (k - 1) * dx, y - (k - 1) * dy);
+          if (a >= 0 && !hole[a] && !hole[b]) {
+            beside += Math.abs(resultL[b] - resultL[a]);
+            besideCount++;
+          }
+          const c = at(x + k * dx, y + k * dy), d = at(x + (k + 1) * dx, y + (k + 1) * dy);
+          if (d >= 0 && hole[c] && hole[d]) {
+            beside += Math.abs(resultL[d] - resultL[c]);
+            besideCount++;
+          }
+        }
+      }
+    }
+  }
+  return border / borderCount / (beside / besideCount);
+}

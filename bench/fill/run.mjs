@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { FillEngine } from "../../dist/src/native/fill-engine.js";
-import { luma, psnr, seamVisibility, textureEnergy } from "./metrics.mjs";
+import { borderContrast, luma, psnr, seamVisibility, textureEnergy } from "./metrics.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = join(root, ".cache/bench/fill");
@@ -173,6 +173,7 @@ for (const context of runs.filter((run) => run.method === "_context")) {
         psnr: psnr(image.data, truth.data, context.hole),
         textureEnergy: textureEnergy(L, truthL, truth.width, truth.height, context.hole),
         seam: seamVisibility(L, truthL, truth.width, truth.height, context.hole),
+        contrast: borderContrast(L, truth.width, truth.height, context.hole),
       });
     }
   }
@@ -220,6 +221,7 @@ const summary = (name, method) => {
     energy: mean(rows.map((r) => r.textureEnergy)),
     seam: mean(rows.map((r) => r.seam)),
     seamError: mean(rows.map((r) => Math.abs(Math.log(r.seam)))),
+    contrastError: mean(rows.map((r) => Math.abs(Math.log(r.contrast)))),
   };
 };
 const lines = [];
@@ -228,20 +230,20 @@ lines.push(`Machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelis
 for (const photo of PHOTOS) lines.push(`- ${photo.credit}`);
 lines.push("", `Seconds: ours is the median of ${SEEDS.length} fills in-process (seeds ${SEEDS.join(", ")}; its quality figures are the mean over them); OpenCV is timed around its call; G'MIC is its whole process (image load and save included).`);
 lines.push(
-  "PSNR on the filled region (dB); texture energy = fill's mean gradient / real photo's there (1 = as textured, smearing is far below); seam = step across the original's border / real photo's (1 = invisible); seam error = mean over the photos (and seeds) of |ln seam| (0 = invisible; a mean of ratios would let a visible seam on one photo and a smeared one on another cancel out).",
+  "PSNR on the filled region (dB); texture energy = fill's mean gradient / real photo's there (1 = as textured, smearing is far below); seam = step across the original's border / real photo's (1 = invisible); seam error = mean over the photos (and seeds) of |ln seam| (0 = invisible; a mean of ratios would let a visible seam on one photo and a smeared one on another cancel out); border contrast error = the same mean of |ln| for the step across the border over the steps on the lines two pixels either side of it in the same image (0 = the border stands out no more than its surroundings; this one needs no real photo, so it also tells a line from a fill that is smoother or rougher than the photo all over).",
   "",
 );
 for (const kase of CASES) {
-  lines.push(`## ${kase.title} (${kase.name})`, "", "| method | seconds | PSNR dB | texture energy | seam | seam error |", "|---|---:|---:|---:|---:|---:|");
+  lines.push(`## ${kase.title} (${kase.name})`, "", "| method | seconds | PSNR dB | texture energy | seam | seam error | border contrast error |", "|---|---:|---:|---:|---:|---:|---:|");
   for (const method of METHODS) {
-    const { seconds, psnr: meanPsnr, energy, seam, seamError: error } = summary(kase.name, method);
-    lines.push(`| ${method} | ${seconds.toFixed(3)} | ${meanPsnr.toFixed(2)} | ${energy.toFixed(3)} | ${seam.toFixed(3)} | ${error.toFixed(3)} |`);
+    const { seconds, psnr: meanPsnr, energy, seam, seamError: error, contrastError } = summary(kase.name, method);
+    lines.push(`| ${method} | ${seconds.toFixed(3)} | ${meanPsnr.toFixed(2)} | ${energy.toFixed(3)} | ${seam.toFixed(3)} | ${error.toFixed(3)} | ${contrastError.toFixed(3)} |`);
   }
   const perPhoto = PHOTOS.map((photo) => {
     const stem = photo.file.replace(/\.\w+$/, "");
     const rows = results.filter((r) => r.case === kase.name && r.method === "ours-patchmatch" && r.photo === stem);
     const figures = (pick, digits) => rows.map((r) => pick(r).toFixed(digits)).join("/");
-    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}`;
+    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}, border contrast ${figures((r) => r.contrast, 3)}`;
   });
   lines.push("", `Per photo (ours-patchmatch, seeds ${SEEDS.join("/")}): ${perPhoto.join("; ")}.`);
   lines.push(`Contact sheet: ${join(out, `contact-${kase.name}.png`)}`, "");

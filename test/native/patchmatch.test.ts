@@ -42,6 +42,13 @@ function shaded(width: number, height: number): NativeImage {
   return { data, width, height, channels: 3 };
 }
 
+/** Mean step on the first channel between columns x and x + 1. */
+function columnStep(image: NativeImage, x: number): number {
+  let sum = 0;
+  for (let y = 0; y < image.height; y++) sum += Math.abs(pixel(image, x + 1, y)[0]! - pixel(image, x, y)[0]!);
+  return sum / image.height;
+}
+
 /** Every step between 4-neighbours inside the rectangle, on the first channel. */
 function steps(image: NativeImage, x0: number, x1: number, y0: number, y1: number): number[] {
   const out: number[] = [];
@@ -154,6 +161,20 @@ describe("PATCHMATCH fill", () => {
       const result = await engine.outpaint(request(original, { placement, seed }));
       const sharper = steps(result, width, width + band, 0, height).filter((step) => step > sharpest);
       assert.ok(sharper.length <= 2, `seed ${seed}: ${sharper.length} steps sharper than ${sharpest} (${sharper.join(", ")})`);
+    }
+  });
+
+  test("the border with the original stands out no more than the columns beside it", async () => {
+    const [width, height, band] = [240, 180, 80];
+    // Copies of smooth shading differ in brightness from the original beside them (without the
+    // seam membrane the step across the border is 1.3-1.5 times the steps beside it).
+    const original = shaded(width, height);
+    const placement = placementOf(original, width + band, height, 0, 0);
+    for (const seed of [1, 2, 3]) {
+      const result = await engine.outpaint(request(original, { placement, seed }));
+      const beside = [width - 3, width - 2, width, width + 1].map((x) => columnStep(result, x));
+      const contrast = columnStep(result, width - 1) / (beside.reduce((a, b) => a + b) / beside.length);
+      assert.ok(contrast > 0.75 && contrast < 1.2, `seed ${seed}: the step across the border is ${contrast.toFixed(2)} times the steps beside it`);
     }
   });
 

@@ -75,10 +75,17 @@ constexpr int kRelaxSweeps = 24;
 constexpr float kOverRelaxation = 1.8f;
 // Sweeps reach about this deep; beyond, the pull-push membrane is kept as it is.
 constexpr int kRelaxDepth = 16;
+// How much stiffer an edge across the original's border is than an edge inside the fill. A
+// mismatch the membrane cannot absorb (offsets that change from one pixel to the next along the
+// border) lands where the edges are softest: with equal weights it stays on the border, one
+// straight line the eye finds. Measured with bench/fill's border contrast error (the step across
+// the border against the steps beside it): 0.119 on the right quarter and 0.052 on four sides
+// with equal weights, 0.057 and 0.070 at twice as stiff, 0.050 and 0.091 at three times.
+constexpr float kBorderStiffness = 2.0f;
 
-// Gauss-Seidel sweeps with over-relaxation of Laplace's equation over the hole near the seam:
-// each value moves toward the mean of its 4-neighbours, the seam's offsets and the membrane
-// deeper than kRelaxDepth held fixed, the canvas edge free.
+// Gauss-Seidel sweeps with over-relaxation of a weighted Laplace equation over the hole near the
+// seam: each value moves toward the weighted mean of its 4-neighbours, the seam's offsets and the
+// membrane deeper than kRelaxDepth held fixed, the canvas edge free.
 void Relax(const MaskedImage& image, const std::vector<uint16_t>& depth, const WeightedGrid& seam, WeightedGrid& membrane) {
   const int w = image.width, h = image.height, c = image.channels;
   std::vector<size_t> band;
@@ -89,20 +96,21 @@ void Relax(const MaskedImage& image, const std::vector<uint16_t>& depth, const W
     for (const size_t i : band) {
       const int x = static_cast<int>(i % static_cast<size_t>(w)), y = static_cast<int>(i / static_cast<size_t>(w));
       std::array<float, kMaxChannels> sum{};
-      int count = 0;
+      float weight = 0.0f;
       const auto add = [&](size_t n) {
         if (!image.hole[n] && seam.weights[n] == 0.0f) return;  // known, but not on the seam
-        for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += membrane.values[n * c + k];
-        ++count;
+        const float stiffness = image.hole[n] ? 1.0f : kBorderStiffness;
+        for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += stiffness * membrane.values[n * c + k];
+        weight += stiffness;
       };
       if (x > 0) add(i - 1);
       if (x + 1 < w) add(i + 1);
       if (y > 0) add(i - static_cast<size_t>(w));
       if (y + 1 < h) add(i + static_cast<size_t>(w));
-      if (count == 0) continue;
+      if (weight == 0.0f) continue;
       for (int k = 0; k < c; ++k) {
         float& value = membrane.values[i * c + k];
-        value += kOverRelaxation * (sum[static_cast<size_t>(k)] / count - value);
+        value += kOverRelaxation * (sum[static_cast<size_t>(k)] / weight - value);
       }
     }
   }
