@@ -71,8 +71,8 @@ export function seamVisibility(resultL, truthL, width, height, hole) {
 
 /**
  * Border contrast, which needs no real photo: the mean luma step across the original's border
- * over the mean step across the lines two pixels either side of it (parallel to it, inside the
- * original and inside the fill). 1 means the border stands out no more than its surroundings;
+ * over the mean step across the two lines of edges parallel to it on each side (the two nearest
+ * the border inside the original and the two nearest it inside the fill). 1 means the border stands out no more than its surroundings;
  * above 1 it shows as a line, below 1 it is smoothed.
  */
 export function borderContrast(resultL, width, height, hole) {
