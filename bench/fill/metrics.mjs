@@ -45,41 +45,10 @@ export function textureEnergy(resultL, truthL, width, height, hole) {
 }
 
 /**
- * Seam visibility: mean luma step across the original's border (between each kept pixel and its
- * filled 4-neighbours) over the real photo's across the same border. 1 means the border is as
- * visible as nothing; above 1 a visible seam, below 1 a smoothed one.
+ * Every edge across the original's border: a kept pixel (x, y) and its filled 4-neighbour one
+ * step along (dx, dy), with `at(x, y)` giving a pixel's index or -1 off the image.
  */
-export function seamVisibility(resultL, truthL, width, height, hole) {
-  let result = 0;
-  let truth = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (hole[i]) continue;
-      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
-        const nx = x + dx, ny = y + dy;
-        if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
-        const j = ny * width + nx;
-        if (!hole[j]) continue;
-        result += Math.abs(resultL[j] - resultL[i]);
-        truth += Math.abs(truthL[j] - truthL[i]);
-      }
-    }
-  }
-  return result / truth;
-}
-
-/**
- * Border contrast, which needs no real photo: the mean luma step across the original's border
- * over the mean step across the two lines of edges parallel to it on each side (the two nearest
- * the border inside the original and the two nearest it inside the fill). 1 means the border stands out no more than its surroundings;
- * above 1 it shows as a line, below 1 it is smoothed.
- */
-export function borderContrast(resultL, width, height, hole) {
-  let border = 0;
-  let borderCount = 0;
-  let beside = 0;
-  let besideCount = 0;
+function* borderEdges(width, height, hole) {
   const at = (x, y) => (x < 0 || y < 0 || x >= width || y >= height ? -1 : y * width + x);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -87,22 +56,52 @@ export function borderContrast(resultL, width, height, hole) {
       if (hole[i]) continue;
       for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
         const j = at(x + dx, y + dy);
-        if (j < 0 || !hole[j]) continue;
-        border += Math.abs(resultL[j] - resultL[i]);
-        borderCount++;
-        // Edges k = 1, 2 steps back into the original and forward into the fill.
-        for (const k of [1, 2]) {
-          const a = at(x - k * dx, y - k * dy), b = at(x - (k - 1) * dx, y - (k - 1) * dy);
-          if (a >= 0 && !hole[a] && !hole[b]) {
-            beside += Math.abs(resultL[b] - resultL[a]);
-            besideCount++;
-          }
-          const c = at(x + k * dx, y + k * dy), d = at(x + (k + 1) * dx, y + (k + 1) * dy);
-          if (d >= 0 && hole[c] && hole[d]) {
-            beside += Math.abs(resultL[d] - resultL[c]);
-            besideCount++;
-          }
-        }
+        if (j >= 0 && hole[j]) yield { i, j, x, y, dx, dy, at };
+      }
+    }
+  }
+}
+
+/**
+ * Seam visibility: mean luma step across the original's border (between each kept pixel and its
+ * filled 4-neighbours) over the real photo's across the same border. 1 means the border is as
+ * visible as nothing; above 1 a visible seam, below 1 a smoothed one.
+ */
+export function seamVisibility(resultL, truthL, width, height, hole) {
+  let result = 0;
+  let truth = 0;
+  for (const { i, j } of borderEdges(width, height, hole)) {
+    result += Math.abs(resultL[j] - resultL[i]);
+    truth += Math.abs(truthL[j] - truthL[i]);
+  }
+  return result / truth;
+}
+
+/**
+ * Border contrast, which needs no real photo: the mean luma step across the original's border
+ * over the mean step across the two lines of edges parallel to it on each side (the two nearest
+ * the border inside the original and the two nearest it inside the fill). 1 means the border
+ * stands out no more than its surroundings; above 1 it shows as a line, below 1 it is smoothed.
+ */
+export function borderContrast(resultL, width, height, hole) {
+  let border = 0;
+  let borderCount = 0;
+  let beside = 0;
+  let besideCount = 0;
+  for (const { i, j, x, y, dx, dy, at } of borderEdges(width, height, hole)) {
+    border += Math.abs(resultL[j] - resultL[i]);
+    borderCount++;
+    // Edges k = 1, 2 steps back into the original and forward into the fill.
+    for (const k of [1, 2]) {
+      const a = at(x - k * dx, y - k * dy), b = at(x - (k - 1) * dx, y - (k - 1) * dy);
+      if (a >= 0 && !hole[a] && !hole[b]) {
+        beside += Math.abs(resultL[b] - resultL[a]);
+        besideCount++;
+      }
+      const c = at(x + k * dx, y + k * dy), d = at(x + (k + 1) * dx, y + (k + 1) * dy);
+      if (d >= 0 && hole[c] && hole[d]) {
+        beside += Math.abs(resultL[d] - resultL[c]);
+        besideCount++;
       }
     }
   }
