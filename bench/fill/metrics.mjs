@@ -107,3 +107,67 @@ export function borderContrast(resultL, width, height, hole) {
   }
   return border / borderCount / (beside / besideCount);
 }
+
+/**
+ * Straight step edges in the fill's smooth areas: the outline of a pasted block of another
+ * brightness, a copied horizon or shoreline, a rail that restarts. Lines between two columns (or
+ * rows) of filled pixels are cut into segments of `segment` pixels; on each, D = the mean signed
+ * luma change across the line over `span` pixels (so an edge softened over a few pixels counts in
+ * full, and a thin line, which rises and falls within the span, not at all). A segment is flagged
+ * when |D| is at least `minStep` levels, at least `ratio` times the median |D| of the lines 4 to
+ * 12 away on either side (a smooth gradient changes as much there) and at least `ratio` times
+ * their mean unsigned step per pixel (so texture, where steps are everywhere, needs a far larger
+ * one), and the largest of the lines within the span (one flag per edge). Returns flagged
+ * segments per 1000 segments tested, and where they are.
+ */
+export function straightEdges(L, width, height, hole, { segment = 32, span = 16, minStep = 2, ratio = 3 } = {}) {
+  const half = span / 2;
+  let tested = 0;
+  const flagged = [];
+  for (const vertical of [true, false]) {
+    const lines = vertical ? width - 1 : height - 1;  // line k lies between pixel k and k + 1 across it
+    const along = vertical ? height : width;
+    const at = (k, t) => (vertical ? t * width + k : k * width + t);
+    const change = new Float32Array(lines);  // |D|
+    const rough = new Float32Array(lines);  // mean |step| per pixel on the line
+    const inside = new Uint8Array(lines);
+    for (let start = 0; start + segment <= along; start += segment / 2) {
+      for (let k = 0; k < lines; k++) {
+        let sum = 0;
+        let steps = 0;
+        let filled = true;
+        const before = Math.max(k - half + 1, 0), after = Math.min(k + half, lines);
+        for (let t = start; t < start + segment; t++) {
+          sum += L[at(after, t)] - L[at(before, t)];
+          steps += Math.abs(L[at(k + 1, t)] - L[at(k, t)]);
+          filled &&= hole[at(k, t)] === 1 && hole[at(k + 1, t)] === 1;
+        }
+        change[k] = Math.abs(sum / segment);
+        rough[k] = steps / segment;
+        inside[k] = filled ? 1 : 0;
+      }
+      const around = [];
+      for (let k = 0; k < lines; k++) {
+        if (!inside[k]) continue;
+        tested++;
+        const d = change[k];
+        if (d < minStep) continue;
+        let peak = true;
+        for (let j = 1; j < span && peak; j++) peak = (k - j < 0 || change[k - j] < d) && (k + j >= lines || change[k + j] <= d);
+        if (!peak) continue;
+        around.length = 0;
+        let roughness = 0;
+        for (let j = span; j <= 3 * span; j++) {
+          for (const n of [k - j, k + j]) {
+            if (n < 0 || n >= lines) continue;
+            around.push(change[n]);
+            roughness += rough[n];
+          }
+        }
+        around.sort((a, b) => a - b);
+        if (d >= ratio * around[Math.floor(around.length / 2)] && d >= ratio * (roughness / around.length)) flagged.push({ vertical, line: k, start });
+      }
+    }
+  }
+  return { perThousand: (1000 * flagged.length) / Math.max(tested, 1), flagged };
+}

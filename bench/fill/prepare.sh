@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the fill benchmark compares against and the photos it uses, from Debian:
 #   - OpenCV's inpainting (python3-opencv: cv2.inpaint and cv2.xphoto) and G'MIC (gmic);
-#   - photos: libjxl-testdata's flower.png and scikit-image's sample photographs.
+#   - photos: libjxl-testdata's flower.png, scikit-image's sample photographs, and landscapes
+#     where the fill's visible defects show (smooth dusk skies and water, horizons, rails,
+#     poles, boats) from the KDE Plasma and MATE wallpaper packages.
 # Idempotent. Needs root (or sudo) the first time.
 set -euo pipefail
 
@@ -18,17 +20,26 @@ if [ "${#need[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-fetch() { # package, path inside it, name to save as
-  [ -f "$photos/$3" ] && return
-  local work
+fetch() { # package, then pairs of: path inside it, name to save as
+  local package="$1" missing=0 work
+  shift
+  for ((i = 2; i <= $#; i += 2)); do [ -f "$photos/${!i}" ] || missing=1; done
+  [ "$missing" -eq 1 ] || return 0
   work="$(mktemp -d)"
-  (cd "$work" && apt-get download -qq "$1" 2>/dev/null || { as_root apt-get update -qq && apt-get download -qq "$1"; })
-  dpkg-deb -x "$work"/"$1"_*.deb "$work/x"
+  (cd "$work" && apt-get download -qq "$package" 2>/dev/null || { as_root apt-get update -qq && apt-get download -qq "$package"; })
+  dpkg-deb -x "$work"/"$package"_*.deb "$work/x"
   mkdir -p "$photos"
-  cp "$work/x/$2" "$photos/$3"
+  while [ "$#" -gt 0 ]; do
+    cp "$work/x/$1" "$photos/$2"
+    shift 2
+  done
   rm -rf "$work"
 }
 fetch libjxl-testdata usr/share/libjxl-testdata/jxl/flower/flower.png flower.png
-for photo in coffee.png astronaut.png rocket.jpg; do
-  fetch python3-skimage "usr/lib/python3/dist-packages/skimage/data/$photo" "$photo"
-done
+skimage=usr/lib/python3/dist-packages/skimage/data
+fetch python3-skimage $skimage/coffee.png coffee.png $skimage/astronaut.png astronaut.png $skimage/rocket.jpg rocket.jpg \
+  $skimage/chelsea.png chelsea.png
+plasma=usr/share/wallpapers
+fetch plasma-workspace-wallpapers $plasma/summer_1am/contents/images/1920x1080.jpg lake-dusk.jpg \
+  $plasma/EveningGlow/contents/images/1920x1080.jpg boats.jpg $plasma/ColdRipple/contents/images/1920x1080.jpg pier.jpg
+fetch mate-backgrounds usr/share/backgrounds/mate/nature/Storm.jpg storm.jpg
