@@ -42,6 +42,19 @@ function shaded(width: number, height: number): NativeImage {
   return { data, width, height, channels: 3 };
 }
 
+/** A sky: a smooth linear gradient with faint noise, where any pasted block shows. */
+function sky(width: number, height: number): NativeImage {
+  const noise = noiseImage(width, height, 1, 11);
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      data.fill(Math.round(40 + 0.5 * x + 0.4 * y) + (noise.data[i]! & 3), 3 * i, 3 * i + 3);
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+
 /** Mean step on the first channel between columns x and x + 1. */
 function columnStep(image: NativeImage, x: number): number {
   let sum = 0;
@@ -58,6 +71,34 @@ function steps(image: NativeImage, x0: number, x1: number, y0: number, y1: numbe
     }
   }
   return out;
+}
+
+/**
+ * Straight brightness steps inside the rectangle [x0, x1) x [y0, y1): segments of 32 pixels along
+ * a line between two columns (or rows) where the mean change across the line over 16 pixels is
+ * at least 2 levels and 3 times the median change on the lines 16 to 48 pixels away (a smooth
+ * gradient changes alike everywhere): the outline of a block pasted at another brightness.
+ */
+function straightSteps(image: NativeImage, x0: number, x1: number, y0: number, y1: number): number {
+  let count = 0;
+  for (const vertical of [true, false]) {
+    const [lo, hi, along0, along1] = vertical ? [x0, x1, y0, y1] : [y0, y1, x0, x1];
+    const value = (k: number, t: number) => (vertical ? pixel(image, k, t) : pixel(image, t, k))[0]!;
+    for (let start = along0; start + 32 <= along1; start += 16) {
+      const change = new Map<number, number>();
+      for (let k = lo + 7; k < hi - 8; k++) {
+        let sum = 0;
+        for (let t = start; t < start + 32; t++) sum += value(k + 8, t) - value(k - 7, t);
+        change.set(k, Math.abs(sum / 32));
+      }
+      for (const [k, d] of change) {
+        const around = [...change].filter(([n]) => Math.abs(n - k) >= 16 && Math.abs(n - k) <= 48).map(([, v]) => v).sort((a, b) => a - b);
+        const peak = [...change].every(([n, v]) => Math.abs(n - k) >= 16 || v < d || (v === d && n >= k));
+        if (peak && around.length > 0 && d >= 2 && d >= 3 * around[Math.floor(around.length / 2)]!) count++;
+      }
+    }
+  }
+  return count;
 }
 
 describe("PATCHMATCH fill", () => {
@@ -161,6 +202,20 @@ describe("PATCHMATCH fill", () => {
       const result = await engine.outpaint(request(original, { placement, seed }));
       const sharper = steps(result, width, width + band, 0, height).filter((step) => step > sharpest);
       assert.ok(sharper.length <= 2, `seed ${seed}: ${sharper.length} steps sharper than ${sharpest} (${sharper.join(", ")})`);
+    }
+  });
+
+  test("copies of a smooth sky are integrated into one surface, not pasted as blocks of another brightness", async () => {
+    // Copies taken from different places of a gradient differ in brightness; fused only near
+    // where they meet, each keeps its own and the fill shows rectangles with straight edges.
+    const [width, height, band] = [200, 160, 96];
+    const original = sky(width, height);
+    const own = straightSteps(original, 0, width, 0, height);
+    const placement = placementOf(original, width + 2 * band, height + band, band, band / 2);
+    for (const seed of [1, 2, 3]) {
+      const result = await engine.outpaint(request(original, { placement, seed }));
+      const fill = straightSteps(result, 0, band, 0, height + band) + straightSteps(result, band + width, width + 2 * band, 0, height + band);
+      assert.ok(fill <= own + 2, `seed ${seed}: ${fill} straight steps in the side bands, the original has ${own}`);
     }
   });
 

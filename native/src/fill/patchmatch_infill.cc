@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "fill/patchmatch/gradient_fusion.h"
 #include "fill/patchmatch/nearest_neighbour_field.h"
-#include "fill/patchmatch/seam_blend.h"
 #include "fill/patchmatch/texture_features.h"
 #include "fill/patchmatch/voting.h"
 
@@ -103,7 +103,7 @@ void PatchMatchInfill::Run(Image& canvas, StepReporter& reporter) {
         if (iteration + 1 < IterationsAt(level)) field.RefreshDistances(image, pool, sink);
         reporter.Advance();
       }
-      if (level == 0) patchmatch::BlendSeams(patchmatch::Voter(field, depth, vote, image), sources, depth, image, pool, sink);
+      if (level == 0) patchmatch::FuseGradients(patchmatch::Voter(field, depth, vote, image), sources, image, pool, sink);
       coarser.emplace(std::move(field));
     }
   }

@@ -1,0 +1,217 @@
+#include "fill/patchmatch/poisson_solver.h"
+
+#include <algorithm>
+#include <array>
+
+#include "fill/patchmatch/masked_image.h"
+
+namespace outpaint::patchmatch {
+namespace {
+
+using State = PoissonProblem::State;
+
+constexpr int kRowsPerChunk = 16;
+constexpr int kSmoothingSweeps = 2;  // before and after each coarse-grid correction
+constexpr int kCoarsestSweeps = 40;
+constexpr int kCoarsestSide = 8;
+
+// One grid of the hierarchy: A x = b on its unknown cells, where
+//   (A x)(p) = scale sum over present neighbours q of w(p, q) (x(p) - [q unknown] x(q)) + λ x(p).
+// The finest grid has scale 1 and carries the fixed values and the guidance in b; a coarser one
+// solves for the finer one's error, with scale a quarter of the finer one's (its cells are twice
+// as far apart) and zero on its fixed cells.
+struct Grid {
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  float scale = 1.0f;
+  std::vector<uint8_t> state;
+  std::vector<float> x, b, r;
+
+  Grid(int w, int h, int c, float s)
+      : width(w),
+        height(h),
+        channels(c),
+        scale(s),
+        state(static_cast<size_t>(w) * h, State::kAbsent),
+        x(static_cast<size_t>(w) * h * c, 0.0f),
+        b(x.size(), 0.0f),
+        r(x.size(), 0.0f) {}
+};
+
+// Calls visit(q, w) for each present 4-neighbour q of cell p = (px, py).
+template <typename Visit>
+inline void ForEachNeighbour(const Grid& grid, int px, int py, float fixed_stiffness, Visit visit) {
+  const size_t p = static_cast<size_t>(py) * grid.width + px;
+  const auto consider = [&](size_t q) {
+    const uint8_t s = grid.state[q];
+    if (s != State::kAbsent) visit(q, s == State::kUnknown ? 1.0f : fixed_stiffness);
+  };
+  if (px > 0) consider(p - 1);
+  if (px + 1 < grid.width) consider(p + 1);
+  if (py > 0) consider(p - static_cast<size_t>(grid.width));
+  if (py + 1 < grid.height) consider(p + static_cast<size_t>(grid.width));
+}
+
+// The residual b - A x at unknown cell (px, py), or with `relax` the Gauss-Seidel update of x there.
+template <bool kRelax>
+inline void Visit(Grid& grid, int px, int py, float fixed_stiffness, float screening) {
+  const int c = grid.channels;
+  const size_t p = static_cast<size_t>(py) * grid.width + px;
+  std::array<float, kMaxChannels> sum{};
+  float weight = 0.0f;
+  ForEachNeighbour(grid, px, py, fixed_stiffness, [&](size_t q, float w) {
+    weight += w;
+    if (grid.state[q] != State::kUnknown) return;
+    for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += w * grid.x[q * c + k];
+  });
+  const float diagonal = grid.scale * weight + screening;
+  for (int k = 0; k < c; ++k) {
+    const float neighbours = grid.scale * sum[static_cast<size_t>(k)];
+    if (kRelax) {
+      grid.x[p * c + k] = (grid.b[p * c + k] + neighbours) / diagonal;
+    } else {
+      grid.r[p * c + k] = grid.b[p * c + k] - (diagonal * grid.x[p * c + k] - neighbours);
+    }
+  }
+}
+
+void Smooth(Grid& grid, int sweeps, float fixed_stiffness, float screening, ComputePool& pool, const ProgressSink& sink) {
+  for (int sweep = 0; sweep < sweeps; ++sweep) {
+    for (int colour = 0; colour < 2; ++colour) {  // red-black: each colour's updates are independent
+      pool.ParallelFor(grid.height, kRowsPerChunk, [&](int begin, int end) {
+        if (sink.IsCancelled()) throw CancelledError();
+        for (int y = begin; y < end; ++y) {
+          for (int x = (y + colour) % 2; x < grid.width; x += 2) {
+            if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<true>(grid, x, y, fixed_stiffness, screening);
+          }
+        }
+      });
+    }
+  }
+}
+
+void Residual(Grid& grid, float fixed_stiffness, float screening, ComputePool& pool) {
+  pool.ParallelFor(grid.height, kRowsPerChunk, [&](int begin, int end) {
+    for (int y = begin; y < end; ++y) {
+      for (int x = 0; x < grid.width; ++x) {
+        if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<false>(grid, x, y, fixed_stiffness, screening);
+      }
+    }
+  });
+}
+
+Grid Coarser(const Grid& fine) {
+  Grid coarse((fine.width + 1) / 2, (fine.height + 1) / 2, fine.channels, fine.scale / 4.0f);
+  for (int y = 0; y < fine.height; ++y) {
+    for (int x = 0; x < fine.width; ++x) {
+      uint8_t& s = coarse.state[static_cast<size_t>(y / 2) * coarse.width + x / 2];
+      const uint8_t child = fine.state[static_cast<size_t>(y) * fine.width + x];
+      if (s != State::kFixed && child != State::kAbsent) s = child;
+    }
+  }
+  return coarse;
+}
+
+// The coarse grid's b: the average of its children's residuals (zero off the unknown ones).
+void Restrict(const Grid& fine, Grid& coarse) {
+  const int c = fine.channels;
+  std::fill(coarse.b.begin(), coarse.b.end(), 0.0f);
+  std::fill(coarse.x.begin(), coarse.x.end(), 0.0f);
+  for (int y = 0; y < fine.height; ++y) {
+    for (int x = 0; x < fine.width; ++x) {
+      const size_t p = static_cast<size_t>(y) * fine.width + x;
+      if (fine.state[p] != State::kUnknown) continue;
+      const size_t o = static_cast<size_t>(y / 2) * coarse.width + x / 2;
+      for (int k = 0; k < c; ++k) coarse.b[o * c + k] += 0.25f * fine.r[p * c + k];
+    }
+  }
+}
+
+// Adds the coarse grid's x, interpolated bilinearly between cell centres, to the fine grid's
+// unknown cells; a neighbour cell that is fixed counts as zero, one that is absent or off the
+// grid as the cell itself.
+void Prolong(const Grid& coarse, Grid& fine, ComputePool& pool) {
+  const int c = fine.channels;
+  pool.ParallelFor(fine.height, kRowsPerChunk, [&](int begin, int end) {
+    for (int y = begin; y < end; ++y) {
+      const int cy = y / 2, ny = y % 2 == 0 ? cy - 1 : cy + 1;
+      for (int x = 0; x < fine.width; ++x) {
+        const size_t p = static_cast<size_t>(y) * fine.width + x;
+        if (fine.state[p] != State::kUnknown) continue;
+        const int cx = x / 2, nx = x % 2 == 0 ? cx - 1 : cx + 1;
+        const size_t centre = static_cast<size_t>(cy) * coarse.width + cx;
+        const auto value = [&](int qx, int qy, int k) {
+          if (qx < 0 || qy < 0 || qx >= coarse.width || qy >= coarse.height) return coarse.x[centre * c + k];
+          const size_t q = static_cast<size_t>(qy) * coarse.width + qx;
+          if (coarse.state[q] == State::kFixed) return 0.0f;
+          return coarse.state[q] == State::kAbsent ? coarse.x[centre * c + k] : coarse.x[q * c + k];
+        };
+        for (int k = 0; k < c; ++k) {
+          fine.x[p * c + k] += (9.0f * coarse.x[centre * c + k] + 3.0f * value(nx, cy, k) + 3.0f * value(cx, ny, k) + value(nx, ny, k)) / 16.0f;
+        }
+      }
+    }
+  });
+}
+
+void VCycle(std::vector<Grid>& grids, size_t level, float fixed_stiffness, float screening, ComputePool& pool, const ProgressSink& sink) {
+  Grid& grid = grids[level];
+  if (level + 1 == grids.size()) {
+    Smooth(grid, kCoarsestSweeps, fixed_stiffness, screening, pool, sink);
+    return;
+  }
+  Smooth(grid, kSmoothingSweeps, fixed_stiffness, screening, pool, sink);
+  Residual(grid, fixed_stiffness, screening, pool);
+  Restrict(grid, grids[level + 1]);
+  VCycle(grids, level + 1, fixed_stiffness, screening, pool, sink);
+  Prolong(grids[level + 1], grid, pool);
+  Smooth(grid, kSmoothingSweeps, fixed_stiffness, screening, pool, sink);
+}
+
+}  // namespace
+
+PoissonProblem::PoissonProblem(int w, int h, int c)
+    : width(w),
+      height(h),
+      channels(c),
+      state(static_cast<size_t>(w) * h, kAbsent),
+      fixed(static_cast<size_t>(w) * h * c, 0.0f),
+      right(fixed.size(), 0.0f),
+      down(fixed.size(), 0.0f) {}
+
+std::vector<float> SolvePoisson(const PoissonProblem& problem, int cycles, ComputePool& pool, const ProgressSink& sink) {
+  const int w = problem.width, h = problem.height, c = problem.channels;
+  std::vector<Grid> grids;
+  grids.emplace_back(w, h, c, 1.0f);
+  grids.front().state = problem.state;
+  // b(p) = sum over neighbours q of w (fixed(q) where q is fixed) - w g(p, q), with g(p, q) =
+  // -g(q, p): the stationarity condition of the energy at p, the unknown neighbours on the left.
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const size_t p = problem.Index(x, y);
+      if (problem.state[p] != State::kUnknown) continue;
+      float* b = &grids.front().b[p * c];
+      const auto edge = [&](size_t q, const float* g, float sign) {
+        if (problem.state[q] == State::kAbsent) return;
+        const bool fixed = problem.state[q] == State::kFixed;
+        const float weight = fixed ? problem.fixed_stiffness : 1.0f;
+        for (int k = 0; k < c; ++k) b[k] += weight * ((fixed ? problem.fixed[q * c + k] : 0.0f) - sign * g[k]);
+      };
+      if (x + 1 < w) edge(p + 1, &problem.right[p * c], 1.0f);
+      if (x > 0) edge(p - 1, &problem.right[(p - 1) * c], -1.0f);
+      if (y + 1 < h) edge(p + static_cast<size_t>(w), &problem.down[p * c], 1.0f);
+      if (y > 0) edge(p - static_cast<size_t>(w), &problem.down[(p - static_cast<size_t>(w)) * c], -1.0f);
+    }
+  }
+  while (std::min(grids.back().width, grids.back().height) > kCoarsestSide) grids.push_back(Coarser(grids.back()));
+  for (int cycle = 0; cycle < cycles; ++cycle) VCycle(grids, 0, problem.fixed_stiffness, problem.screening, pool, sink);
+
+  std::vector<float> solution = std::move(grids.front().x);
+  for (size_t p = 0; p < problem.state.size(); ++p) {
+    if (problem.state[p] == State::kFixed) std::copy_n(&problem.fixed[p * c], c, &solution[p * c]);
+  }
+  return solution;
+}
+
+}  // namespace outpaint::patchmatch
