@@ -153,7 +153,7 @@ async function runWorker() {
   } else {
     const seeds = await targets.makeImageSeeds();
     detail = `${seeds.length} seeds`;
-    property = targets.imageProperty(seeds, (input) => mirrorBytes(input.bytes));
+    property = targets.imageProperty(seeds, (input) => mirrorBytes(input.bytes), 20_000);
   }
   const started = performance.now();
   const run = await fc.check(property, { seed, path, numRuns: Number.MAX_SAFE_INTEGER, plugins: [fc.interruptAfterTimeLimit(ms)] });

@@ -41,8 +41,10 @@ export async function inspectImage(bytes: Buffer, field: string): Promise<ImageI
   }
   const format = FORMATS[metadata.format];
   if (!format) throw new InputError(field, ACCEPTED, described(`a ${metadata.format} image`));
-  if ((metadata.pages ?? 1) > 1) {
-    throw new InputError(field, `a still ${KINDS}`, described(`an animated ${format} with ${metadata.pages} frames`));
+  // libvips reads only an APNG's default image, so its frames are counted from the acTL chunk.
+  const frames = format === "PNG" ? animatedPngFrames(bytes) : (metadata.pages ?? 1);
+  if (frames > 1) {
+    throw new InputError(field, `a still ${KINDS}`, described(`an animated ${format} with ${frames} frames`));
   }
   const { width, height } = metadata.autoOrient;
   if (width * height > MAX_INPUT_PIXELS) {
@@ -59,6 +61,22 @@ export async function inspectImage(bytes: Buffer, field: string): Promise<ImageI
     }
   }
   return { format, width, height };
+}
+
+/**
+ * Frames of an animated PNG (its acTL chunk's num_frames, which precedes the first IDAT), or 1
+ * for a still PNG. PNG chunks: 4-byte big-endian length, 4-byte type, data, 4-byte CRC (APNG
+ * specification, W3C PNG 3rd edition section 11.3.6.1).
+ */
+function animatedPngFrames(bytes: Buffer): number {
+  for (let offset = 8; offset + 8 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(offset);
+    const type = bytes.toString("latin1", offset + 4, offset + 8);
+    if (type === "IDAT") return 1;
+    if (type === "acTL" && length >= 4 && offset + 12 <= bytes.length) return bytes.readUInt32BE(offset + 8);
+    offset += 12 + length;
+  }
+  return 1;
 }
 
 const PREMATURE_END = /premature end/i;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, type ReadStream } from "node:fs";
-import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileExtension, type ImageFormat } from "../core/image-format.js";
 
@@ -39,6 +39,30 @@ export class ImageStore {
   /** Deletes the file; a file already gone is not an error. */
   async remove(sha256: string, format: ImageFormat): Promise<void> {
     await rm(this.pathOf(sha256, format), { force: true });
+  }
+
+  /**
+   * Deletes temporary files last modified before `olderThan`: writes a crash (SIGKILL, power loss)
+   * cut short. A live write is milliseconds old, so a cutoff in the past never touches one, even
+   * of another process sharing the directory. Returns how many were deleted.
+   */
+  async removeStaleTemporaryFiles(olderThan: Date): Promise<number> {
+    let removed = 0;
+    const shards = await readdir(this.root, { withFileTypes: true }).catch(() => []);
+    for (const shard of shards) {
+      if (!shard.isDirectory()) continue;
+      const dir = join(this.root, shard.name);
+      for (const name of await readdir(dir).catch(() => [])) {
+        if (!name.endsWith(".tmp")) continue;
+        const path = join(dir, name);
+        const info = await stat(path).catch(() => null);
+        if (info && info.mtime < olderThan) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   read(sha256: string, format: ImageFormat): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -97,6 +97,7 @@ export async function startGraphQLEndpoint(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's landing page loads from a CDN; GET /graphql serves our own GraphiQL instead.
       ApolloServerPluginLandingPageDisabled(),
+      subscriptionsOverWebSocketOnly(options.path),
       {
         async serverWillStart() {
           return {
@@ -116,5 +117,24 @@ export async function startGraphQLEndpoint(
       context: async ({ req, res }) => createContext(services, callerOf(res), baseUrlOf(req, options.publicUrl), logger),
     }),
     stop: () => apollo.stop(),
+  };
+}
+
+/**
+ * A subscription sent over HTTP is the client's mistake (graphql-js would run it as a query and
+ * fail inside): it is refused as a bad request that says where subscriptions run.
+ */
+function subscriptionsOverWebSocketOnly(path: string): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== "subscription") return;
+          throw new GraphQLError(`Subscriptions run over WebSocket (graphql-transport-ws) at ${path}, not over HTTP`, {
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          });
+        },
+      };
+    },
   };
 }

@@ -10,6 +10,7 @@ import { keylessOriginGuard, requireCaller, RequestGate } from "./auth.js";
 import { sendGraphQLError } from "./http-errors.js";
 import { inlineBodyLimit } from "./body-limit.js";
 import { RateLimiter } from "./rate-limiter.js";
+import { answerClientError } from "./client-errors.js";
 import { notFound, requestErrors } from "./fallback-handlers.js";
 import { startGraphQLEndpoint } from "./graphql-endpoint.js";
 import { astriaRoutes } from "./routes/astria.routes.js";
@@ -45,6 +46,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const app = express();
   app.disable("x-powered-by");
   const httpServer: Server = createServer(app);
+  httpServer.on("clientError", answerClientError);
   const gate = new RequestGate(
     services.keys,
     new RateLimiter({ perMinute: settings.rateLimitPerMinute, maxConcurrent: settings.maxConcurrentRequests }),

@@ -153,7 +153,8 @@ describe("address policy", () => {
   });
 
   test("a malformed allow list entry is a start-up error, not silently ignored", () => {
-    for (const entry of ["10.0.0.0/33", "10.0.0.0/abc", "::1/129", "example.com/8", ""]) {
+    // A port, scheme or path would never match a URL's host: refused rather than silently inert.
+    for (const entry of ["10.0.0.0/33", "10.0.0.0/abc", "::1/129", "example.com/8", "", "127.0.0.1:4799", "localhost:80", "[::1]:80", "http://example.com", "example.com/path", "a b"]) {
       assert.throws(() => new AddressPolicy([entry]), /URL allow list/, entry);
     }
   });

@@ -22,6 +22,9 @@ const FIELDS: Record<string, { to: keyof PromptRequest; read: "text" | "int" | "
   scheduler: { to: "scheduler", read: "text" },
   callback: { to: "callbackUrl", read: "text" },
 };
+// Plain decimal only: Number() would also take 0x2, 0b1, 1e1 and Infinity.
+const DECIMAL_INT = /^[+-]?\d+$/;
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 const IMAGE_FIELDS = ["input_image", "input_image_url", "mask_image", "mask_image_url"];
 /** Astria options for features this server does not have; accepted so Astria clients work, without effect. */
 const IGNORED = [
@@ -98,11 +101,10 @@ export class AstriaService {
         (request as unknown as Record<string, unknown>)[to] = raw;
         continue;
       }
-      const value = Number(raw);
-      if (raw.trim() === "" || !Number.isFinite(value) || (read === "int" && !Number.isInteger(value))) {
-        throw new InputError(`prompt[${name}]`, read === "int" ? "an integer" : "a number", raw);
+      if (!(read === "int" ? DECIMAL_INT : DECIMAL_NUMBER).test(raw.trim())) {
+        throw new InputError(`prompt[${name}]`, read === "int" ? "a decimal integer" : "a decimal number", raw);
       }
-      (request as unknown as Record<string, unknown>)[to] = value;
+      (request as unknown as Record<string, unknown>)[to] = Number(raw);
     }
     request.inputImage = imageOf(fields, files, "input_image");
     request.maskImage = imageOf(fields, files, "mask_image");

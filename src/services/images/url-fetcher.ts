@@ -21,15 +21,26 @@ export class UrlFetcher {
     private readonly policy: AddressPolicy,
   ) {}
 
-  /** The bytes at `url`, or an InputError naming `field`. */
+  /** The bytes at `url`, or an InputError naming `field`. One deadline covers the whole fetch. */
   async fetch(url: string, field: string): Promise<Buffer> {
-    const deadline = Date.now() + this.limits.timeoutMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(this.#timeout(field)), this.limits.timeoutMs);
+    try {
+      return await this.#follow(url, field, deadline.signal);
+    } catch (error) {
+      throw deadline.signal.aborted ? deadline.signal.reason : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #follow(url: string, field: string, signal: AbortSignal): Promise<Buffer> {
     let current = this.policy.parse(url, field);
     for (let redirects = 0; ; redirects++) {
-      const response = await this.#get(current, field, deadline);
+      const response = await this.#get(current, field, signal);
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
-        response.resume();
+        response.destroy();
         if (redirects >= this.limits.maxRedirects) {
           throw new InputError(field, `a URL that answers within ${this.limits.maxRedirects} redirects`, described("more redirects"));
         }
@@ -37,30 +48,23 @@ export class UrlFetcher {
         continue;
       }
       if (status !== 200) {
-        response.resume();
+        response.destroy();
         throw new InputError(field, "a URL that answers 200 with an image", described(`HTTP ${status} from ${current.host}`));
       }
-      return this.#readBody(response, field, deadline);
+      return this.#readBody(response, field, signal);
     }
   }
 
-  async #get(url: URL, field: string, deadline: number): Promise<IncomingMessage> {
-    const vetted = await this.policy.vet(url, field);
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw this.#timeout(field);
+  async #get(url: URL, field: string, signal: AbortSignal): Promise<IncomingMessage> {
+    const vetted = await untilAborted(this.policy.vet(url, field), signal);
     const request = url.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
+      // `signal` destroys the request wherever it is: connecting, waiting for headers, or reading the body.
       const req = request(
         url,
-        {
-          method: "GET",
-          headers: { accept: "image/*", "user-agent": "outpaint-server" },
-          lookup: pinnedLookup(vetted.address, vetted.family),
-          timeout: remaining,
-        },
+        { method: "GET", headers: { accept: "image/*", "user-agent": "outpaint-server" }, lookup: pinnedLookup(vetted.address, vetted.family), signal },
         resolve,
       );
-      req.on("timeout", () => req.destroy(this.#timeout(field)));
       req.on("error", (error) =>
         reject(error instanceof InputError ? error : new InputError(field, "a URL that can be fetched", described(error.message))),
       );
@@ -68,7 +72,7 @@ export class UrlFetcher {
     });
   }
 
-  async #readBody(response: IncomingMessage, field: string, deadline: number): Promise<Buffer> {
+  async #readBody(response: IncomingMessage, field: string, signal: AbortSignal): Promise<Buffer> {
     const declared = Number(response.headers["content-length"] ?? NaN);
     const tooLarge = () =>
       new InputError(field, `an image of at most ${this.limits.maxBytes} bytes`, described(`more than ${this.limits.maxBytes} bytes`), "PAYLOAD_TOO_LARGE");
@@ -76,7 +80,8 @@ export class UrlFetcher {
       response.destroy();
       throw tooLarge();
     }
-    const timer = setTimeout(() => response.destroy(this.#timeout(field)), Math.max(0, deadline - Date.now()));
+    const stop = () => response.destroy(signal.reason as Error);
+    signal.addEventListener("abort", stop, { once: true });
     try {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -92,11 +97,21 @@ export class UrlFetcher {
     } catch (error) {
       throw error instanceof InputError ? error : new InputError(field, "a URL that can be fetched", described((error as Error).message));
     } finally {
-      clearTimeout(timer);
+      signal.removeEventListener("abort", stop);
     }
   }
 
   #timeout(field: string): InputError {
     return new InputError(field, `a URL that answers within ${this.limits.timeoutMs} ms`, described("no answer in time"));
   }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }

@@ -78,7 +78,7 @@ export interface OutpaintRequest {
 
 /** How the new size is given, validated as far as it can be without the image. */
 export type SizeRule =
-  | { kind: "extend"; top: number; right: number; bottom: number; left: number }
+  | { kind: "extend"; top: number; right: number; bottom: number; left: number; /** The input field it came from. */ field: "extend" | "outpaint" }
   | { kind: "target"; width: number; height: number; anchor: Anchor }
   | { kind: "preset"; preset: Preset; factor: number };
 
@@ -150,6 +150,7 @@ function validateSizeRule(request: OutpaintRequest): SizeRule {
     const name = request.extend ? "extend" : "outpaint";
     return {
       kind: "extend",
+      field: name,
       top: optionalInt(sides.top, `${name}.top`, 0, side, 0),
       right: optionalInt(sides.right, `${name}.right`, 0, side, 0),
       bottom: optionalInt(sides.bottom, `${name}.bottom`, 0, side, 0),
@@ -207,13 +208,16 @@ export function planPlacement(rule: SizeRule, original: Size, targetFields: Targ
     case "extend":
       placement = placeByExtension(original, rule);
       if (placement.canvasWidth === original.width && placement.canvasHeight === original.height) {
-        throw new InputError("extend", "at least one side greater than 0", described("0 on every side"));
+        throw new InputError(rule.field, "at least one side greater than 0", described("0 on every side"));
       }
+      // The error names the larger side of the pair, the one to shorten.
       if (placement.canvasWidth > side) {
-        throw new InputError("extend.left", `left + right of at most ${side - original.width} for a ${image} image`, rule.left + rule.right);
+        const field = `${rule.field}.${rule.right > rule.left ? "right" : "left"}`;
+        throw new InputError(field, `left + right of at most ${side - original.width} for a ${image} image`, rule.left + rule.right);
       }
       if (placement.canvasHeight > side) {
-        throw new InputError("extend.top", `top + bottom of at most ${side - original.height} for a ${image} image`, rule.top + rule.bottom);
+        const field = `${rule.field}.${rule.bottom > rule.top ? "bottom" : "top"}`;
+        throw new InputError(field, `top + bottom of at most ${side - original.height} for a ${image} image`, rule.top + rule.bottom);
       }
       return placement;
     case "target":

@@ -4,16 +4,20 @@ import type { ImageStore } from "../../images/image-store.js";
 import { IDEMPOTENCY_TTL_MS } from "../idempotency.js";
 
 const BATCH = 500;
+/** An image write takes milliseconds; a temporary file this old was left by a crash. */
+const TEMPORARY_FILE_MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface MaintenanceReport {
   idempotencyKeys: number;
   jobs: number;
   prompts: number;
   images: number;
+  temporaryFiles: number;
 }
 
 /**
- * Periodic housekeeping: forgets expired idempotency keys and, when a retention period is set,
+ * Periodic housekeeping: forgets expired idempotency keys, deletes image files a crash left half
+ * written and, when a retention period is set,
  * deletes ended jobs, their emptied prompts and the images nothing uses any more (files too).
  */
 export class Maintenance {
@@ -42,8 +46,9 @@ export class Maintenance {
   }
 
   async runOnce(now: Date): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { idempotencyKeys: 0, jobs: 0, prompts: 0, images: 0 };
+    const report: MaintenanceReport = { idempotencyKeys: 0, jobs: 0, prompts: 0, images: 0, temporaryFiles: 0 };
     report.idempotencyKeys = await this.db.idempotency.deleteOlderThan(new Date(now.getTime() - IDEMPOTENCY_TTL_MS));
+    report.temporaryFiles = await this.store.removeStaleTemporaryFiles(new Date(now.getTime() - TEMPORARY_FILE_MAX_AGE_MS));
     if (this.options.retentionMs > 0) {
       const cutoff = new Date(now.getTime() - this.options.retentionMs);
       for (;;) {
@@ -64,7 +69,7 @@ export class Maintenance {
         afterId = lastId;
       }
     }
-    if (report.idempotencyKeys + report.jobs + report.prompts + report.images > 0) {
+    if (Object.values(report).some((count) => count > 0)) {
       this.logger.info(report, "maintenance deleted expired data");
     }
     return report;

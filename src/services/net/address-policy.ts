@@ -16,6 +16,9 @@ export interface VettedAddress {
 /** Resolves a host name to all of its addresses; node's resolver unless a test supplies one. */
 export type Resolve = (host: string) => Promise<{ address: string; family: number }[]>;
 
+/** DNS labels of letters, digits and inner hyphens (underscores too, as some internal names have them). */
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
 const systemResolve: Resolve = (host) => lookup(host, { all: true });
 
 export class AddressPolicy {
@@ -34,8 +37,13 @@ export class AddressPolicy {
       if (family && prefix === undefined) this.#allowRanges.addAddress(network, type);
       else if (family && /^\d+$/.test(prefix!) && Number(prefix) <= (family === 6 ? 128 : 32)) {
         this.#allowRanges.addSubnet(network, Number(prefix), type);
-      } else if (!family && prefix === undefined && entry.length > 0) this.#allowHosts.add(entry.toLowerCase());
-      else throw new Error(`Expected a host name, an IP address or a CIDR range in the URL allow list but received ${JSON.stringify(entry)}`);
+      } else if (!family && prefix === undefined && HOST_NAME.test(entry)) this.#allowHosts.add(entry.toLowerCase());
+      else {
+        // A port, scheme or path would make the entry a name that no URL's host ever equals.
+        throw new Error(
+          `Expected a host name, an IP address or a CIDR range (no scheme, port or path) in the URL allow list but received ${JSON.stringify(entry)}`,
+        );
+      }
     }
   }
 
