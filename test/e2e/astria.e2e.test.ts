@@ -11,6 +11,7 @@ import { photo } from "../helpers/paths.js";
 import { decode, regionDifferences } from "../helpers/pixels.js";
 import { ServerProcess } from "../helpers/server-process.js";
 import { WebhookReceiver } from "../helpers/webhook-receiver.js";
+import { waitFor } from "../helpers/wait.js";
 
 const run = promisify(execFile);
 
@@ -67,13 +68,10 @@ describe("Astria's prompt API, driven with curl as in Astria's outpainting docs"
     const prompt = created.body as AstriaPrompt;
     assert.equal(prompt.text, "--outpaint top-center --outpaint_width 864 --outpaint_height 1296");
 
-    let current = prompt;
-    const deadline = Date.now() + 60_000;
-    while (current.images.length === 0) {
-      assert.ok(Date.now() < deadline, "the prompt never got its images");
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      current = (await curl(["-H", "Authorization: Bearer test-key", `${server.url}/tunes/1504944/prompts/${prompt.id}`])).body as AstriaPrompt;
-    }
+    const current = await waitFor("the prompt's images", async () => {
+      const polled = (await curl(["-H", "Authorization: Bearer test-key", `${server.url}/tunes/1504944/prompts/${prompt.id}`])).body as AstriaPrompt;
+      return polled.images.length > 0 && polled;
+    }, 200);
     assert.ok(current.trained_at);
     assert.equal(current.tune_id, tuneId);
     const result = await decode((await download(current.images[0]!)).bytes);
@@ -82,10 +80,7 @@ describe("Astria's prompt API, driven with curl as in Astria's outpainting docs"
     assert.equal(regionDifferences(result, await decode(readFileSync(photo("astronaut.png"))), 176, 0), 0);
 
     // The callback gets the prompt JSON, as Astria sends it.
-    for (const until = Date.now() + 10_000; receiver.received.length === 0; ) {
-      assert.ok(Date.now() < until, "no callback");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor("the callback", () => receiver.received.length > 0);
     const callback = JSON.parse(receiver.received[0]!.body) as AstriaPrompt;
     assert.equal(callback.id, prompt.id);
     assert.deepEqual(callback.images, current.images);

@@ -8,9 +8,10 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { createPostgresDatabase, dropPostgresDatabase } from "../helpers/database.js";
 import { collect, gqlData, uploadImage } from "../helpers/graphql-client.js";
-import { createJob, waitForEnd, type JobView } from "../helpers/jobs.js";
+import { createJob, waitForAllEnded, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { ServerProcess } from "../helpers/server-process.js";
+import { waitFor } from "../helpers/wait.js";
 import { WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 // Several machines' worth of processes on one: two API processes (ROLE=serve) and two workers,
@@ -63,10 +64,14 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
 
   // One WebSocket client on API 1 follows every job, from before any worker runs.
   subscriber = createClient({ url: api1.wsUrl, webSocketImpl: WebSocket });
+  const following = new Set<string>();
   const followed = submitted.map((job) =>
-    collect<Snapshot>(subscriber!, `subscription($id: ID!) { jobUpdated(id: $id) { id status attempts progress { percent } } }`, { id: job.id }),
+    collect<Snapshot>(subscriber!, `subscription($id: ID!) { jobUpdated(id: $id) { id status attempts progress { percent } } }`, { id: job.id }, () =>
+      following.add(job.id),
+    ),
   );
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Each subscription first sends the job's current state: once all have, all are live.
+  await waitFor(() => `every subscription live (${following.size} of ${submitted.length})`, () => following.size === submitted.length);
 
   const workerEnv = { ...shared, JOB_CONCURRENCY: "2", PUBLIC_URL: api1.url };
   const worker1 = await ServerProcess.start(workerEnv, dataDir, "worker");
@@ -74,23 +79,21 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
   processes.push(worker1, worker2);
 
   // SIGKILL worker 1 while it runs a job, after it has finished some.
-  const killedWhileRunning = await (async () => {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
+  const killedWhileRunning = await waitFor(
+    "worker 1 to have a job running after finishing ten",
+    async () => {
       const started = worker1.logged("job started").map((line) => line.jobId as string);
       const done = new Set(worker1.logged("job succeeded").map((line) => line.jobId as string));
       const running = started.filter((id) => !done.has(id));
-      if (done.size >= 10 && running.length > 0) {
-        await worker1.kill();
-        return running.filter((id) => !worker1.logged("job succeeded").some((line) => line.jobId === id));
-      }
-      assert.ok(Date.now() < deadline, "worker 1 never had a job running after finishing ten");
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
+      if (done.size < 10 || running.length === 0) return null;
+      await worker1.kill();
+      return running.filter((id) => !worker1.logged("job succeeded").some((line) => line.jobId === id));
+    },
+    5,
+  );
   assert.ok(killedWhileRunning.length > 0);
 
-  const ended = await Promise.all(submitted.map((job, i) => waitForEnd((i % 2 === 0 ? api2 : api1).graphqlUrl, job.id, 180_000)));
+  const ended = await waitForAllEnded(api2.graphqlUrl, submitted.map((job) => job.id));
   assert.deepEqual(
     ended.filter((job) => job.status !== "SUCCEEDED").map((job) => [job.id, job.status, job.error]),
     [],
@@ -119,8 +122,7 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
   // recording the answer leaves the delivery to be sent again once its claim lapses, with the same
   // webhook-id, which is what receivers deduplicate on (Standard Webhooks).
   const messageIds = () => new Set(receiver.received.map((request) => request.headers["webhook-id"]));
-  const deadline = Date.now() + 60_000;
-  while (messageIds().size < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await waitFor(() => `200 webhook events (${messageIds().size} so far)`, () => messageIds().size >= 200, 100);
   const events = receiver.received.map((request) => ({
     messageId: request.headers["webhook-id"],
     ...(JSON.parse(request.body) as { type: string; data: { id: string } }),

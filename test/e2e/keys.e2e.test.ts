@@ -10,6 +10,7 @@ import { bearer, collect, gql, gqlData, uploadImage, wsClient } from "../helpers
 import { JOB_FIELDS, JOB_UPDATED, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { runCli, ServerProcess } from "../helpers/server-process.js";
+import { waitFor } from "../helpers/wait.js";
 
 const CREATE = `mutation($input: OutpaintInput!) { createOutpaintJob(input: $input) { ${JOB_FIELDS} input { id url } } }`;
 
@@ -43,11 +44,10 @@ describe("API keys and owners", () => {
     job = (
       await gqlData<{ createOutpaintJob: typeof job }>(server.graphqlUrl, CREATE, { input: { image: { id: upload.id }, extend: { right: 64 }, infill: "EDGE" } }, alice)
     ).createOutpaintJob;
-    for (let until = Date.now() + 30_000; job.status !== "SUCCEEDED"; ) {
-      assert.ok(Date.now() < until, "the job never finished");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = (await gqlData<{ job: typeof job }>(server.graphqlUrl, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} input { id url } } }`, { id: job.id }, alice)).job;
-    }
+    job = await waitFor("alice's job to succeed", async () => {
+      const polled = (await gqlData<{ job: typeof job }>(server.graphqlUrl, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} input { id url } } }`, { id: job.id }, alice)).job;
+      return polled.status === "SUCCEEDED" && polled;
+    }, 100);
   });
   after(async () => {
     await server.dispose();
