@@ -12,7 +12,7 @@ import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { FillEngine } from "../../dist/src/native/fill-engine.js";
+import { OutpaintEngine } from "../../dist/src/infrastructure/native/outpaint-engine.js";
 import { borderContrast, luma, psnr, seamVisibility, textureEnergy } from "./metrics.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -62,7 +62,7 @@ const raw = async (file) => {
 const writePng = (image, file) =>
   sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toFile(file);
 
-const engine = FillEngine.open({ threads: availableParallelism() });
+const engine = OutpaintEngine.open({ threads: availableParallelism() });
 const runs = [];
 const gmicCases = [];
 const opencvCases = [];
@@ -105,7 +105,7 @@ for (const photo of PHOTOS) {
           original: { data: original, width: known.width, height: known.height, channels: 3 },
           placement: { canvasWidth: truth.width, canvasHeight: truth.height, ...known },
           infill,
-          feather: 0,
+          blur: 0,
           seed,
         });
         times.push((performance.now() - start) / 1000);

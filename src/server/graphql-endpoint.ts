@@ -16,6 +16,7 @@ import { AppError, RateLimitedError } from "../core/errors.js";
 import type { Caller } from "../core/owner.js";
 import { callerOf, wsAuthorization, type RequestGate } from "./auth.js";
 import { baseUrlOf } from "./base-url.js";
+import { RevokedSockets } from "./revoked-sockets.js";
 
 export interface GraphQLEndpoint {
   /** Express handler for POST/GET /graphql. */
@@ -36,7 +37,7 @@ export async function startGraphQLEndpoint(
   schema: GraphQLSchema,
   services: Services,
   gate: RequestGate,
-  options: { production: boolean; introspection: boolean; publicUrl: string | undefined; path: string },
+  options: { production: boolean; introspection: boolean; publicUrl: string | undefined; path: string; keyCheckIntervalMs: number },
   logger: Logger,
 ): Promise<GraphQLEndpoint> {
   const errorOptions: ErrorFormatOptions = { production: options.production, logger, schema };
@@ -44,6 +45,7 @@ export async function startGraphQLEndpoint(
   const limits = queryLimitRules(DEFAULT_QUERY_LIMITS);
   const wsRules = [...specifiedRules, ...limits, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 
+  const revokedSockets = new RevokedSockets(services.keys, options.keyCheckIntervalMs, logger);
   const wsServer = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: MAX_DOCUMENT_BYTES });
   const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage; authorization?: string; caller?: Caller }>(
     {
@@ -56,6 +58,7 @@ export async function startGraphQLEndpoint(
           await gate.checkKeylessOrigin(ctx.extra.request);
           ctx.extra.authorization = wsAuthorization(ctx.connectionParams, ctx.extra.request);
           ctx.extra.caller = await gate.admit(ctx.extra.authorization);
+          if (ctx.extra.caller.keyId) revokedSockets.add(ctx.extra.socket, ctx.extra.caller.keyId);
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
@@ -92,6 +95,9 @@ export async function startGraphQLEndpoint(
     validationRules: limits,
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     includeStacktraceInErrorResponses: !options.production,
+    // The process's own SIGTERM handler drains everything, this included; Apollo's would stop
+    // itself and re-raise the signal, which ended the process before running jobs were handed back.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, errorOptions),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -102,6 +108,7 @@ export async function startGraphQLEndpoint(
         async serverWillStart() {
           return {
             async drainServer() {
+              await revokedSockets.stop();
               await wsCleanup.dispose();
             },
           };

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Logger } from "pino";
-import type { Settings } from "../config/settings.js";
+import type { Settings } from "../infrastructure/config/settings.js";
 import { buildAppSchema } from "../graphql/schema.js";
 import { startServices, type Services } from "../services/services.js";
 import { isLoopbackHost } from "./loopback.js";
@@ -56,7 +56,13 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     schema,
     services,
     gate,
-    { production: settings.production, introspection: settings.introspection, publicUrl: settings.publicUrl, path: GRAPHQL_PATH },
+    {
+      production: settings.production,
+      introspection: settings.introspection,
+      publicUrl: settings.publicUrl,
+      path: GRAPHQL_PATH,
+      keyCheckIntervalMs: settings.keyCheckIntervalMs,
+    },
     logger,
   );
 

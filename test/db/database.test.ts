@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { Database } from "../../src/db/database.js";
+import { Database } from "../../src/infrastructure/db/database.js";
 import { testDatabaseUrl } from "../helpers/database.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "outpaint-db-"));

@@ -8,7 +8,7 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { createPostgresDatabase, dropPostgresDatabase } from "../helpers/database.js";
 import { collect, gqlData, uploadImage } from "../helpers/graphql-client.js";
-import { createJob, waitForAllEnded, type JobView } from "../helpers/jobs.js";
+import { createJob, getJob, handBackARunningJob, waitForAllEnded, waitForEnd, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
@@ -149,4 +149,25 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
     const ranHere = worker.logged("job succeeded").map((line) => line.jobId as string);
     assert.ok(ranHere.some((id) => sawRunning.has(id)), "API 1's subscriber saw progress of a job this worker ran");
   }
+
+  // One queue per backend: a FLUX job waits for a GPU worker, and a CPU-only worker never takes it
+  // (with one queue, worker 2 would take it first and fail it BACKEND_UNAVAILABLE).
+  const flux = await gqlData<{ createTune: { id: string } }>(api1.graphqlUrl, `mutation { createTune(input: { title: "FLUX.1 Fill [dev]", backend: FLUX_FILL_TRT }) { id } }`);
+  const fluxJob = await createJob(api1.graphqlUrl, { image: { id: upload.id }, extend: { right: 64 }, tuneId: flux.createTune.id, prompt: "a cat" });
+  const later = await createJob(api2.graphqlUrl, { image: { id: upload.id }, extend: { right: 32 }, infill: "EDGE" });
+  assert.equal((await waitForEnd(api1.graphqlUrl, later.id)).status, "SUCCEEDED");
+  const waiting = await getJob(api1.graphqlUrl, fluxJob.id);
+  assert.deepEqual([waiting.status, waiting.attempts], ["QUEUED", 0], "no CPU-only worker took the FLUX job");
+
+  // SIGTERM on a worker: a run still going when SHUTDOWN_GRACE ends goes back to Redis and the
+  // next worker runs it, as a clean hand-back (no attempt spent, nothing to take over).
+  await worker2.stop();
+  const worker3 = await ServerProcess.start({ ...workerEnv, SHUTDOWN_GRACE: "0" }, dataDir, "worker");
+  processes.push(worker3);
+  const long = await handBackARunningJob(worker3, api1.graphqlUrl, { image: { id: upload.id }, target: { width: 2000, height: 2000 } });
+  await worker2.restart();
+  const handedBack = await waitForEnd(api1.graphqlUrl, long.id);
+  assert.deepEqual([handedBack.status, handedBack.attempts], ["SUCCEEDED", 1]);
+  assert.ok(worker2.logged("job succeeded").some((line) => line.jobId === long.id), "the next worker ran it");
+  assert.ok(!worker2.logged("took over a job interrupted on another worker").some((line) => line.jobId === long.id), "as a hand-back, not a crash");
 });

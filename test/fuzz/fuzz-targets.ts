@@ -3,7 +3,7 @@ import fc from "fast-check";
 import sharp from "sharp";
 import { InputError } from "../../src/core/errors.js";
 import { parsePromptText } from "../../src/core/prompt-text.js";
-import { decodeImage, inspectImage, MAX_INPUT_PIXELS } from "../../src/images/codec.js";
+import { decodeImage, inspectImage, MAX_INPUT_PIXELS } from "../../src/infrastructure/media/codec.js";
 import { photo } from "../helpers/paths.js";
 
 // Fuzz targets for the two places that take untrusted input apart: the prompt-text parser and the

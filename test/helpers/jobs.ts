@@ -1,4 +1,5 @@
 import { gqlData } from "./graphql-client.js";
+import type { ServerProcess } from "./server-process.js";
 import { waitFor } from "./wait.js";
 
 export const JOB_FIELDS = `
@@ -82,4 +83,21 @@ export async function download(url: string): Promise<{ bytes: Buffer; contentTyp
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
   return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get("content-type") };
+}
+
+/**
+ * Submits `input` through `graphqlUrl` and, once the job runs, stops `runner` (SIGTERM), until a
+ * job is still running when the signal lands and `runner` hands it back to the queue (a job that
+ * ended first proves nothing, so `runner` is restarted and another is tried). Returns that job,
+ * with `runner` stopped.
+ */
+export async function handBackARunningJob(runner: ServerProcess, graphqlUrl: string, input: Record<string, unknown>): Promise<JobView> {
+  for (;;) {
+    const job = await createJob(graphqlUrl, input);
+    await waitFor(`job ${job.id} to run`, async () => (await getJob(graphqlUrl, job.id)).status !== "QUEUED");
+    const code = await runner.stop();
+    if (code !== 0) throw new Error(`SIGTERM ended the process with ${code}, not gracefully`);
+    if (runner.logged("job handed back to the queue at shutdown").some((line) => line.jobId === job.id)) return job;
+    await runner.restart();
+  }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { loadAddon } from "../../src/native/addon.js";
+import { loadAddon } from "../../src/infrastructure/native/addon.js";
 
 // The CPU references of FLUX.1 Fill's formulas (native/src/flux) against values computed here
 // independently: the schedule straight from the published formula in float64, the layouts as

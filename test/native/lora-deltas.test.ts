@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { loadAddon } from "../../src/native/addon.js";
+import { loadAddon } from "../../src/infrastructure/native/addon.js";
 
 // LoRA weight changes from safetensors files written here (Hugging Face's format: an 8-byte
 // little-endian header length, a JSON header, raw little-endian data), against B·A computed

@@ -5,11 +5,11 @@ import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
 import { InputError } from "../../src/core/errors.js";
 import type { WebhookDeliveryRecord } from "../../src/core/webhook.js";
-import type { Database } from "../../src/db/database.js";
-import type { AttemptOutcome } from "../../src/db/webhook.repository.js";
-import { Metrics } from "../../src/services/metrics/metrics.js";
-import { AddressPolicy, type Resolve } from "../../src/services/net/address-policy.js";
-import { pinnedLookup } from "../../src/services/net/pinned-lookup.js";
+import type { Database } from "../../src/infrastructure/db/database.js";
+import type { AttemptOutcome } from "../../src/infrastructure/db/webhook.repository.js";
+import { Metrics } from "../../src/infrastructure/metrics/metrics.js";
+import { AddressPolicy, type Resolve } from "../../src/infrastructure/net/address-policy.js";
+import { pinnedLookup } from "../../src/infrastructure/net/pinned-lookup.js";
 import { WebhookDispatcher } from "../../src/services/webhooks/webhook-dispatcher.js";
 
 /** A resolver answering from a fixed table, so no test depends on real DNS. */

@@ -11,7 +11,7 @@ namespace outpaint::binding {
 namespace {
 
 constexpr int kMaxSide = 65535;
-constexpr int kMaxFeather = 1024;
+constexpr int kMaxBlur = 1024;
 
 Napi::Object ObjectField(const Napi::Object& parent, const char* name) {
   Napi::Value value = parent.Get(name);
@@ -113,9 +113,9 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
   } catch (const NativeError& error) {
     ThrowInvalidArgument(env, error.what());
   }
-  params.feather = IntField(request, "feather", 0, kMaxFeather);
-  if (KnownRect(p, params.feather).Empty()) {
-    ThrowInvalidArgument(env, "Expected a feather that leaves part of the original outside the band");
+  params.blur = IntField(request, "blur", 0, kMaxBlur);
+  if (KnownRect(p, params.blur).Empty()) {
+    ThrowInvalidArgument(env, "Expected a blur that leaves part of the original outside the feather band");
   }
   params.seed = static_cast<uint64_t>(IntField(request, "seed", 0, 2147483647));
 

@@ -14,7 +14,7 @@ struct OutpaintBaton {
 };
 
 // Reads { original: { data, width, height, channels }, placement: { canvasWidth, canvasHeight,
-// x, y }, infill, feather, seed, denoise? }, denoise being { t5Tokens: Int32Array(512),
+// x, y }, infill, blur, seed, denoise? }, denoise being { t5Tokens: Int32Array(512),
 // clipTokens: Int32Array(77), steps, guidance, strength, previewEvery, loras: [{ path, weight }] }.
 // Throws INVALID_ARGUMENT for anything malformed.
 void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton);

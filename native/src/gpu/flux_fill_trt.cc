@@ -152,10 +152,10 @@ Image FluxFillTrtBackend::Run(const BackendRequest& request, ProgressSink& sink)
 
   // Canvas and mask on the CPU; the pre-fill only matters when the run starts from the canvas.
   Image canvas = PlaceOnCanvas(params.original, params.placement);
-  const Mask mask = BuildOutpaintMask(params.placement, params.feather);
+  const Mask mask = BuildOutpaintMask(params.placement, params.blur);
   std::unique_ptr<Infill> infill;
   if (from_canvas) {
-    const FillContext context{mask, KnownRect(params.placement, params.feather), params.seed, compute_};
+    const FillContext context{mask, KnownRect(params.placement, params.blur), params.seed, compute_};
     infill = MakeInfill(params.infill, context, canvas);
   }
   constexpr int kFixedSteps = 4;  // load + text, encode, decode, composite

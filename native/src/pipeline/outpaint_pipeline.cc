@@ -9,8 +9,8 @@ namespace outpaint {
 Image RunOutpaint(const OutpaintParams& params, ComputePool& compute, ProgressSink& sink) {
   const Placement& placement = params.placement;
   Image canvas = PlaceOnCanvas(params.original, placement);
-  const Mask mask = BuildOutpaintMask(placement, params.feather);
-  const FillContext context{mask, KnownRect(placement, params.feather), params.seed, compute};
+  const Mask mask = BuildOutpaintMask(placement, params.blur);
+  const FillContext context{mask, KnownRect(placement, params.blur), params.seed, compute};
   std::unique_ptr<Infill> infill = MakeInfill(params.infill, context, canvas);
 
   constexpr int kCompositeSteps = 1;

@@ -15,7 +15,7 @@ struct OutpaintParams {
   ImageView original;
   Placement placement;
   InfillMethod infill = InfillMethod::kEdge;
-  int feather = 0;
+  int blur = 0;  // width of the feather band at each seam, in pixels
   uint64_t seed = 0;
 };
 

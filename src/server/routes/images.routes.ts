@@ -39,7 +39,7 @@ export function imageRoutes(services: Services, gate: RequestGate, options: { ma
       // With a key (or on a keyless server) the caller's own images; without one, a signed URL.
       const keyed = req.headers.authorization !== undefined || !(await services.keys.required());
       const caller = keyed ? await gate.admit(req.headers.authorization, res) : null;
-      const image = await services.images.forDownload(id, caller, req.query.sig);
+      const image = await services.images.forDownload(id, caller, { expires: req.query.exp, signature: req.query.sig });
       if (!image || (extension !== undefined && formatOfExtension(extension) !== image.format)) {
         throw new NotFoundError("image", req.params.file);
       }

@@ -1,16 +1,16 @@
 import type { ReadStream } from "node:fs";
-import { described, InputError } from "../../core/errors.js";
+import { described, ForbiddenError, InputError } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { ImageRecord } from "../../core/image.js";
 import type { Caller } from "../../core/owner.js";
 import type { ImageFormat } from "../../core/image-format.js";
-import type { Database } from "../../db/database.js";
-import type { Repositories } from "../../db/repositories.js";
-import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../images/codec.js";
-import { sha256Hex, type ImageStore } from "../../images/image-store.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import type { Repositories } from "../../infrastructure/db/repositories.js";
+import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../infrastructure/media/codec.js";
+import { sha256Hex, type ImageStore } from "../../infrastructure/media/image-store.js";
 import { readImageInput, type ImageInputValue } from "./image-input.js";
 import type { ImageLinks } from "./image-links.js";
-import type { UrlFetcher } from "./url-fetcher.js";
+import type { UrlFetcher } from "../../infrastructure/net/url-fetcher.js";
 
 /**
  * An image a request refers to, checked but not yet stored. Requests validate everything first,
@@ -40,11 +40,15 @@ export class ImageService {
 
   /**
    * The image behind a download request: the owner's (with a key, or on a keyless server), or,
-   * without a key, any image whose URL signature is right.
+   * without a key, any image whose URL signature is right and has not expired.
    */
-  async forDownload(id: string, caller: Caller | null, signature: unknown): Promise<ImageRecord | null> {
+  async forDownload(id: string, caller: Caller | null, link: { expires: unknown; signature: unknown }): Promise<ImageRecord | null> {
     if (caller) return this.db.images.find(id, caller.owner);
-    return this.links.verify(id, signature) ? this.db.images.find(id) : null;
+    const check = this.links.check(id, link.expires, link.signature, new Date());
+    if (check === "EXPIRED") {
+      throw new ForbiddenError(`This link to image ${id} has expired; the API gives a fresh link with the image, or download it with an API key`);
+    }
+    return check === "VALID" ? this.db.images.find(id) : null;
   }
 
   get(owner: string, id: string): Promise<ImageRecord | null> {

@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
 import type { JobRecord } from "../../core/job.js";
-import type { Database } from "../../db/database.js";
-import { NativeError, type DenoiseRequest, type FillEngine, type NativeImage } from "../../native/fill-engine.js";
-import type { BackendPool } from "../backends/backend-pool.js";
-import type { AppEvents } from "../events/topics.js";
-import type { RawImage } from "../../images/codec.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import { NativeError, type DenoiseRequest, type OutpaintEngine, type NativeImage } from "../../infrastructure/native/outpaint-engine.js";
+import type { BackendPool } from "../../infrastructure/native/backend-pool.js";
+import type { AppEvents } from "../../infrastructure/events/topics.js";
+import type { RawImage } from "../../infrastructure/media/codec.js";
 import type { ImageService } from "../images/image.service.js";
-import type { Metrics } from "../metrics/metrics.js";
+import type { Metrics } from "../../infrastructure/metrics/metrics.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
+import { JobFailure } from "./job-failure.js";
 import { ProgressTracker } from "./progress-tracker.js";
 
 /** Steps between the GPU backend's latent previews. */
@@ -17,9 +18,9 @@ const FLUX_PREVIEW_EVERY = 5;
 export type AbortReason = "cancel" | "shutdown";
 
 /**
- * Runs one claimed attempt of a job on the CPU fill: decode the input, then for each pass place,
- * infill and paste back in the native engine, encode and store the result, and end the job
- * exactly once.
+ * Runs one claimed attempt of a job on its tune's backend: decode the input, then for each pass
+ * place, infill, denoise (FLUX backend) and paste back in the native engine, encode and store the
+ * result, and end the job exactly once.
  *
  * Steps: PREPARING is step 0; the engine's steps of every pass follow; storing the result is the last step.
  */
@@ -42,7 +43,7 @@ export class JobRunner {
     log.info("job started");
     try {
       const input = await this.db.images.find(job.inputImageId);
-      if (!input) throw new NativeError("INPUT_MISSING", `The input image ${job.inputImageId} is no longer stored`);
+      if (!input) throw new JobFailure("INPUT_MISSING", `The input image ${job.inputImageId} is no longer stored`);
       const engine = await this.#engineFor(job);
       const original = await this.images.decode(input);
       const result = await this.#runPasses(job, engine, original, tracker, signal, log);
@@ -60,12 +61,12 @@ export class JobRunner {
   }
 
   /** The engine of the job's tune's backend; BACKEND_UNAVAILABLE where this process cannot run it. */
-  async #engineFor(job: JobRecord): Promise<{ engine: FillEngine; denoise?: DenoiseRequest }> {
+  async #engineFor(job: JobRecord): Promise<{ engine: OutpaintEngine; denoise?: DenoiseRequest }> {
     const [tune] = await this.db.tunes.findMany([job.tuneId]);
     const backend = tune?.backend ?? "CPU_FILL";
     const engine = this.backends.engine(backend);
     if (!engine) {
-      throw new NativeError("BACKEND_UNAVAILABLE", `Tune ${job.tuneId} runs on ${backend}, which is unavailable on this worker: ${this.backends.missing(backend).join("; ")}`);
+      throw new JobFailure("BACKEND_UNAVAILABLE", `Tune ${job.tuneId} runs on ${backend}, which is unavailable on this worker: ${this.backends.missing(backend).join("; ")}`);
     }
     const tokenizers = this.backends.fluxTokenizers();
     if (backend !== "FLUX_FILL_TRT" || !tokenizers) return { engine };
@@ -76,8 +77,7 @@ export class JobRunner {
         ...tokenizers.encode(spec.prompt),
         steps: spec.steps,
         guidance: spec.guidance,
-        // Strength 0 is "outpaint only": Fill then denoises the new area from pure noise.
-        strength: spec.strength === 0 ? 1 : spec.strength,
+        strength: spec.strength,
         previewEvery: FLUX_PREVIEW_EVERY,
         loras: (spec.loras ?? []).map((lora) => ({ path: this.backends.loraFile(lora.tuneId), weight: lora.weight })),
       },
@@ -90,7 +90,7 @@ export class JobRunner {
    */
   async #runPasses(
     job: JobRecord,
-    { engine, denoise }: { engine: FillEngine; denoise?: DenoiseRequest },
+    { engine, denoise }: { engine: OutpaintEngine; denoise?: DenoiseRequest },
     original: RawImage,
     tracker: ProgressTracker,
     signal: AbortSignal,
@@ -109,7 +109,7 @@ export class JobRunner {
         // The first step of a pass is timed from the engine call, so decoding and previews are not counted.
         let lastStepAt = performance.now();
         const filled = await engine.outpaint(
-          { original: canvas, placement, infill: spec.infill, feather: spec.blur, seed: spec.seed, ...(denoise ? { denoise } : {}) },
+          { original: canvas, placement, infill: spec.infill, blur: spec.blur, seed: spec.seed, denoise },
           {
             signal,
             onPreview: (image: NativeImage) => {
@@ -155,7 +155,7 @@ export class JobRunner {
       log.info("job cancelled");
       return;
     }
-    const code = error instanceof NativeError ? error.code : "INTERNAL";
+    const code = error instanceof NativeError || error instanceof JobFailure ? error.code : "INTERNAL";
     const message = error instanceof Error ? error.message : String(error);
     log.error({ err: error }, "job failed");
     if (await tracker.finish({ status: "FAILED", error: { code, message, field: null } })) this.metrics.runEnded(tracker.job);

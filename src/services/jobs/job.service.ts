@@ -6,16 +6,16 @@ import { pageRequest } from "../../core/pagination.js";
 import type { PromptRecord } from "../../core/prompt.js";
 import { planPasses } from "../../core/pass-plan.js";
 import type { Backend, TuneRecord } from "../../core/tune.js";
-import type { Database } from "../../db/database.js";
-import type { Repositories } from "../../db/repositories.js";
-import { publishJob, type AppEvents } from "../events/topics.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import type { Repositories } from "../../infrastructure/db/repositories.js";
+import { publishJob, type AppEvents } from "../../infrastructure/events/topics.js";
 import { checkIdempotencyKey, findIdempotentResult, requestHash } from "../idempotency.js";
 import type { ImageService, PreparedImage } from "../images/image.service.js";
-import type { TuneService } from "../tunes/tune.service.js";
-import { LiveFeed } from "../events/live-feed.js";
+import type { TuneService } from "../tune.service.js";
+import { LiveFeed } from "../../infrastructure/events/live-feed.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import type { JobQueue } from "./job-queue.js";
-import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
+import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type OutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
 
 /** Work orders ready to be written: `count` jobs from one spec, image i with seed + i, optionally under a prompt. */
 export interface JobBatch {
@@ -89,28 +89,7 @@ export class JobService {
       image,
       spec: { ...fields.spec, placement },
       count: fields.numImages,
-      prompt:
-        fields.numImages > 1
-          ? {
-              text: fields.spec.prompt ?? "",
-              negativePrompt: fields.spec.negativePrompt,
-              callbackUrl: null,
-              callbackFormat: "STANDARD",
-              params: {
-                cleanText: fields.spec.prompt ?? "",
-                numImages: fields.numImages,
-                seed: fields.spec.seed,
-                steps: fields.spec.steps,
-                cfgScale: fields.spec.guidance,
-                denoisingStrength: fields.spec.strength,
-                scheduler: fields.spec.scheduler,
-                w: null,
-                h: null,
-                ar: null,
-                outpaint: null,
-              },
-            }
-          : null,
+      prompt: fields.numImages > 1 ? batchPrompt(fields) : null,
       callbackUrl: fields.callbackUrl,
       idempotency: key
         ? { key: `createOutpaintJob:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, image: image.sha256 }) }
@@ -173,7 +152,7 @@ export class JobService {
     });
     if (!outcome.replay) {
       for (const job of outcome.jobs) publishJob(this.events, job);
-      this.queue.submitted(outcome.jobs);
+      this.queue.submitted(outcome.jobs, batch.tune.backend);
     }
     return { jobs: outcome.jobs, prompt: outcome.prompt };
   }
@@ -228,6 +207,33 @@ export class JobService {
       return { value: job, final: isTerminal(job.status) };
     });
   }
+}
+
+/**
+ * The prompt that groups the images of one createOutpaintJob with numImages > 1, so they are
+ * listed, followed and reported together as a prompt's are. Its params are the settings the
+ * images share; it has no text flags and no image-to-image stage (denoising strength 0).
+ */
+function batchPrompt({ spec, numImages }: OutpaintFields): JobBatch["prompt"] {
+  return {
+    text: spec.prompt ?? "",
+    negativePrompt: spec.negativePrompt,
+    callbackUrl: null,
+    callbackFormat: "STANDARD",
+    params: {
+      cleanText: spec.prompt ?? "",
+      numImages,
+      seed: spec.seed,
+      steps: spec.steps,
+      cfgScale: spec.guidance,
+      denoisingStrength: 0,
+      scheduler: spec.scheduler,
+      w: null,
+      h: null,
+      ar: null,
+      outpaint: null,
+    },
+  };
 }
 
 /** Refuses a batch that would take its owner past `limit` queued and running jobs (0: no limit). */

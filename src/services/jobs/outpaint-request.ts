@@ -99,15 +99,34 @@ export function validateOutpaintFields(request: OutpaintRequest): OutpaintFields
     spec: {
       infill: oneOf(request.infill, "infill", INFILL_METHODS, "PATCHMATCH"),
       blur: validateBlur(request),
-      seed: optionalInt(request.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed)),
+      ...validateSampling(request),
       outputFormat: oneOf(request.outputFormat, "outputFormat", IMAGE_FORMATS, "PNG"),
       prompt: textGuidance(optionalText(request.prompt, "prompt", LIMITS.maxPromptLength)),
       negativePrompt: textGuidance(optionalText(request.negativePrompt, "negativePrompt", LIMITS.maxPromptLength)),
-      steps: optionalInt(request.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default),
-      guidance: optionalNumber(request.guidance, "guidance", LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default),
-      scheduler: oneOf(request.scheduler, "scheduler", SCHEDULERS, "euler"),
       strength: optionalNumber(request.strength, "strength", 0, 1, 1),
     },
+  };
+}
+
+export interface SamplingValues {
+  seed?: number | null;
+  steps?: number | null;
+  guidance?: number | null;
+  scheduler?: string | null;
+}
+
+export type Sampling = Pick<JobOptions, "seed" | "steps" | "guidance" | "scheduler">;
+
+/**
+ * The sampler's settings, which outpaint jobs and prompts share, with their defaults (a random
+ * seed). `guidanceField` is guidance's name in the request (a prompt calls it cfgScale, as Astria does).
+ */
+export function validateSampling(values: SamplingValues, guidanceField = "guidance"): Sampling {
+  return {
+    seed: optionalInt(values.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed)),
+    steps: optionalInt(values.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default),
+    guidance: optionalNumber(values.guidance, guidanceField, LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default),
+    scheduler: oneOf(values.scheduler, "scheduler", SCHEDULERS, "euler"),
   };
 }
 

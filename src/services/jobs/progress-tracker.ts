@@ -1,7 +1,7 @@
 import type { JobRecord, JobStage } from "../../core/job.js";
-import type { FinalUpdate } from "../../db/job.repository.js";
-import type { Database } from "../../db/database.js";
-import { publishJob, type AppEvents } from "../events/topics.js";
+import type { FinalUpdate } from "../../infrastructure/db/job.repository.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import { publishJob, type AppEvents } from "../../infrastructure/events/topics.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 
 export interface StepUpdate {

@@ -1,6 +1,6 @@
 import { newId } from "../../core/ids.js";
 import { aggregateStatus, isTerminal, type JobRecord } from "../../core/job.js";
-import type { Repositories } from "../../db/repositories.js";
+import type { Repositories } from "../../infrastructure/db/repositories.js";
 import type { ImageLinks, ImageUrlOf } from "../images/image-links.js";
 import { astriaPromptJson, jobJson, promptJson } from "./payloads.js";
 
