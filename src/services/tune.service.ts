@@ -6,6 +6,7 @@ import type { Page } from "../core/pagination.js";
 import { pageRequest } from "../core/pagination.js";
 import { BACKENDS, TUNE_KINDS, type Backend, type TuneKind, type TuneRecord } from "../core/tune.js";
 import type { Database } from "../infrastructure/db/database.js";
+import { TtlCache } from "../infrastructure/ttl-cache.js";
 import { oneOf } from "./validate.js";
 
 export interface CreateTuneRequest {
@@ -20,7 +21,13 @@ const MAX_TITLE = 200;
 
 export const BUILT_IN_TUNE_TITLE = "CPU fill (no weights)";
 
+/** How long a resolved tune is reused: tunes change seldom, and another process's change shows within this. */
+const RESOLVED_TTL_MS = 2000;
+
 export class TuneService {
+  /** Tunes that jobs name (or the default), by owner and id: read on every submission otherwise. */
+  readonly #resolved = new TtlCache<string, TuneRecord | null>(RESOLVED_TTL_MS, 1000);
+
   constructor(
     private readonly db: Database,
     /** What stops a backend from running jobs here; [] when it runs (API-only nodes leave that to workers). */
@@ -93,13 +100,16 @@ export class TuneService {
       backend = base.backend;
       baseTuneId = base.id;
     }
-    return this.db.transaction(async (tx) => {
+    const created = await this.db.transaction(async (tx) => {
       if (isDefault) {
         await tx.settings.lock("default-tune");
         await tx.tunes.clearDefault();
       }
       return tx.tunes.create({ id: newId(), title, kind, backend, baseTuneId, isDefault, ownerId: isDefault ? null : owner }, new Date());
     });
+    // A new default changes what jobs without a tune resolve to.
+    if (isDefault) this.#resolved.clear();
+    return created;
   }
 
   async delete(owner: string, id: string): Promise<boolean> {
@@ -114,7 +124,9 @@ export class TuneService {
     if (tune.kind === "BASE" && (await this.db.tunes.countLoras(id)) > 0) {
       throw new ConflictError(`Tune ${id} is the base of LoRA tunes; delete those first`);
     }
-    return this.db.tunes.softDelete(id, new Date());
+    const deleted = await this.db.tunes.softDelete(id, new Date());
+    this.#resolved.clear();
+    return deleted;
   }
 
   /** What stops the tune's backend from running here; [] when it runs. */
@@ -145,7 +157,9 @@ export class TuneService {
 
   /** The tune a new job runs on: the one named, or the default. Refuses tunes this server cannot run. */
   async resolveForWork(owner: string, tuneId: string | null | undefined, field: string): Promise<TuneRecord> {
-    const tune = tuneId ? await this.db.tunes.find(tuneId, owner) : await this.db.tunes.findDefault();
+    const tune = await this.#resolved.getOrLoad(`${owner}\u0000${tuneId ?? ""}`, () =>
+      tuneId ? this.db.tunes.find(tuneId, owner) : this.db.tunes.findDefault(),
+    );
     if (!tune) {
       if (tuneId) throw new InputError(field, "the id of an existing tune", tuneId);
       throw new ConflictError("This server has no default tune; pass a tuneId");

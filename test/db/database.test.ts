@@ -34,3 +34,20 @@ test("a write outside a transaction persists when a transaction open at the same
     await db.close();
   }
 });
+
+test("a created job's record is the row as read back: every default the schema gives is the one the insert assumes", async () => {
+  const db = await Database.open(await testDatabaseUrl(scratch));
+  try {
+    const now = new Date("2026-12-03T10:00:00.123Z");
+    const tune = await db.tunes.create({ id: "tune", title: "t", kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true }, now);
+    const image = await db.images.findOrCreate({ id: "image", ownerId: "o", sha256: "ab".repeat(32), format: "PNG", width: 64, height: 48, bytes: 10, createdAt: now });
+    const placement = { canvasWidth: 96, canvasHeight: 48, x: 0, y: 0, width: 64, height: 48 };
+    const spec = { placement, passes: [placement], infill: "EDGE" as const, blur: 4, seed: 7, outputFormat: "PNG" as const, prompt: "a cat", negativePrompt: null, steps: 50, guidance: 30, scheduler: "euler", strength: 1 };
+    const created = await db.transaction((tx) =>
+      tx.jobs.create({ id: "job", ownerId: "o", promptId: null, tuneId: tune.id, width: 96, height: 48, inputImageId: image.id, spec, callbackUrl: "https://example.com/hook", createdAt: now }),
+    );
+    assert.deepEqual(await db.jobs.find("job"), created);
+  } finally {
+    await db.close();
+  }
+});

@@ -53,10 +53,10 @@ test("playground: pick an image, outpaint it, watch progress and previews, compa
   const download = page.locator("#download");
   await download.waitFor({ state: "visible" });
   const href = (await download.getAttribute("href"))!;
-  assert.match(href, /\/images\/[^/]+\.png\?sig=/);
+  assert.match(href, /\/images\/[^/]+\.png\?exp=\d+&sig=/);
   await page.waitForFunction(`(() => {
     const image = document.getElementById("after");
-    return image.complete && image.naturalWidth === 751 && image.src.includes(".png?sig=");
+    return image.complete && image.naturalWidth === 751 && image.src.includes(".png?exp=");
   })()`);
   assert.equal(await page.locator("#slider-label").isVisible(), true);
   await page.fill("#slider", "20");

@@ -9,6 +9,7 @@ import type { Repositories } from "../../infrastructure/db/repositories.js";
 import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../infrastructure/media/codec.js";
 import { sha256Hex, type ImageStore } from "../../infrastructure/media/image-store.js";
 import { readImageInput, type ImageInputValue } from "./image-input.js";
+import { TtlCache } from "../../infrastructure/ttl-cache.js";
 import type { ImageLinks } from "./image-links.js";
 import type { UrlFetcher } from "../../infrastructure/net/url-fetcher.js";
 
@@ -29,7 +30,13 @@ export interface PreparedImage {
   bytes: Buffer | null;
 }
 
+/** Image rows never change once written; one named again within this is not read again. */
+const BY_ID_TTL_MS = 10_000;
+
 export class ImageService {
+  /** Input images named by id, by owner and id: the same upload is often outpainted many times. */
+  readonly #byId = new TtlCache<string, ImageRecord | null>(BY_ID_TTL_MS, 1000);
+
   constructor(
     private readonly db: Database,
     private readonly store: ImageStore,
@@ -74,7 +81,7 @@ export class ImageService {
   async prepare(owner: string, value: ImageInputValue, field: string): Promise<PreparedImage> {
     const source = readImageInput(value, field, this.maxBytes);
     if (source.kind === "id") {
-      const image = await this.db.images.find(source.id, owner);
+      const image = await this.#byId.getOrLoad(`${owner}\u0000${source.id}`, () => this.db.images.find(source.id, owner));
       if (!image) throw new InputError(`${field}.id`, "the id of an uploaded image", source.id);
       return { ...image, existing: image, bytes: null };
     }

@@ -7,6 +7,7 @@ import type { PromptRecord } from "../../core/prompt.js";
 import { planPasses } from "../../core/pass-plan.js";
 import type { Backend, TuneRecord } from "../../core/tune.js";
 import type { Database } from "../../infrastructure/db/database.js";
+import { GroupCommit } from "../../infrastructure/db/group-commit.js";
 import type { Repositories } from "../../infrastructure/db/repositories.js";
 import { publishJob, type AppEvents } from "../../infrastructure/events/topics.js";
 import { checkIdempotencyKey, findIdempotentResult, requestHash } from "../idempotency.js";
@@ -48,6 +49,9 @@ const CANCEL_WAIT_MS = 10_000;
 const ACTIVE_JOBS_RETRY_SECONDS = 5;
 
 export class JobService {
+  /** Submissions that arrive together are written in one transaction (one durable commit). */
+  readonly #commits: GroupCommit;
+
   constructor(
     private readonly db: Database,
     private readonly tunes: TuneService,
@@ -56,7 +60,9 @@ export class JobService {
     private readonly queue: JobQueue,
     private readonly outbox: WebhookOutbox,
     private readonly policy: JobPolicy,
-  ) {}
+  ) {
+    this.#commits = new GroupCommit(db);
+  }
 
   get(owner: string, id: string): Promise<JobRecord | null> {
     return this.db.jobs.find(id, owner);
@@ -112,7 +118,7 @@ export class JobService {
     await this.images.writeFile(batch.image);
     const now = new Date();
     const passes = planPasses(batch.spec.placement, this.policy.maxExtendPerPass[batch.tune.backend]);
-    const outcome = await this.db.transaction(async (tx) => {
+    const outcome = await this.#commits.run(async (tx) => {
       if (batch.idempotency) {
         const priorId = await findIdempotentResult(tx, batch.idempotency.key, batch.idempotency.hash, now);
         if (priorId) return { ...(await this.#loadPrior(tx, priorId)), replay: true };
