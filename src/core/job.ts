@@ -42,6 +42,9 @@ export interface JobSpec {
 /** A job's options besides where the original goes: what a request sets before the image is known. */
 export type JobOptions = Omit<JobSpec, "placement" | "passes">;
 
+/** STANDARD: the Standard Webhooks envelope { type, timestamp, data }. RUNWARE: Runware's { data: [result] } or { errors: [...] }. */
+export type JobCallbackFormat = "STANDARD" | "RUNWARE";
+
 export interface JobError {
   code: string;
   message: string;
@@ -71,8 +74,11 @@ export interface JobRecord {
   spec: JobSpec;
   error: JobError | null;
   cancelRequested: boolean;
-  /** Where the job's outcome is POSTed, if anywhere. */
+  /** Where the job's outcome is POSTed, if anywhere, and in which shape. */
   callbackUrl: string | null;
+  callbackFormat: JobCallbackFormat;
+  /** The client's own id for the request the job belongs to (Runware's taskUUID); null when it gave none. */
+  clientTaskId: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -16,11 +17,13 @@ import { AppError, RateLimitedError } from "../core/errors.js";
 import type { Caller } from "../core/owner.js";
 import { callerOf, wsAuthorization, type RequestGate } from "./auth.js";
 import { baseUrlOf } from "./base-url.js";
-import { RevokedSockets } from "./revoked-sockets.js";
+import type { RevokedSockets } from "./revoked-sockets.js";
 
 export interface GraphQLEndpoint {
   /** Express handler for POST/GET /graphql. */
   handler: RequestHandler;
+  /** Takes a WebSocket upgrade request for the path (server.ts routes upgrades by path). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   stop(): Promise<void>;
 }
 
@@ -37,7 +40,8 @@ export async function startGraphQLEndpoint(
   schema: GraphQLSchema,
   services: Services,
   gate: RequestGate,
-  options: { production: boolean; introspection: boolean; publicUrl: string | undefined; path: string; keyCheckIntervalMs: number },
+  options: { production: boolean; introspection: boolean; publicUrl: string | undefined; path: string },
+  revokedSockets: RevokedSockets,
   logger: Logger,
 ): Promise<GraphQLEndpoint> {
   const errorOptions: ErrorFormatOptions = { production: options.production, logger, schema };
@@ -45,8 +49,7 @@ export async function startGraphQLEndpoint(
   const limits = queryLimitRules(DEFAULT_QUERY_LIMITS);
   const wsRules = [...specifiedRules, ...limits, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 
-  const revokedSockets = new RevokedSockets(services.keys, options.keyCheckIntervalMs, logger);
-  const wsServer = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: MAX_DOCUMENT_BYTES });
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: MAX_DOCUMENT_BYTES });
   const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage; authorization?: string; caller?: Caller }>(
     {
       schema,
@@ -108,7 +111,6 @@ export async function startGraphQLEndpoint(
         async serverWillStart() {
           return {
             async drainServer() {
-              await revokedSockets.stop();
               await wsCleanup.dispose();
             },
           };
@@ -123,6 +125,7 @@ export async function startGraphQLEndpoint(
       // requireCaller, in front of this handler, has admitted the request.
       context: async ({ req, res }) => createContext(services, callerOf(res), baseUrlOf(req, options.publicUrl), logger),
     }),
+    handleUpgrade: (request, socket, head) => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request)),
     stop: () => apollo.stop(),
   };
 }

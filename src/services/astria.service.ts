@@ -2,6 +2,7 @@ import { described, InputError } from "../core/errors.js";
 import type { Database } from "../infrastructure/db/database.js";
 import type { ImageLinks } from "./images/image-links.js";
 import type { PromptRequest, PromptService } from "./prompt.service.js";
+import type { TuneService } from "./tune.service.js";
 import { astriaPromptJson } from "./webhooks/payloads.js";
 
 // Astria's prompt API on top of the prompt service: `prompt[...]` form fields in, Astria's prompt
@@ -51,12 +52,6 @@ const ERROR_FIELDS: Record<string, string> = {
   "text (--outpaint_width/--outpaint_height)": "prompt[text] (--outpaint_width/--outpaint_height)",
 };
 
-/**
- * Astria gallery base tunes that Astria's examples hard-code (1504944 is Flux1.dev). On this
- * server they name the default base tune, so those examples run with only the base URL changed.
- */
-const GALLERY_BASE_TUNES = new Set(["1504944"]);
-
 export type AstriaPrompt = ReturnType<typeof astriaPromptJson>;
 
 export class AstriaService {
@@ -64,13 +59,14 @@ export class AstriaService {
     private readonly db: Database,
     private readonly prompts: PromptService,
     private readonly links: ImageLinks,
+    private readonly tunes: TuneService,
   ) {}
 
   /** `fields` are the form's `prompt[name]` values by name; `files` its uploaded images by name. */
   async createPrompt(owner: string, tuneId: string, fields: Record<string, string>, files: Record<string, Buffer>, origin: string): Promise<AstriaPrompt> {
     const request = this.#read(fields, files);
     try {
-      const prompt = await this.prompts.create(owner, await this.#ourTuneId(tuneId), request, null, "ASTRIA");
+      const prompt = await this.prompts.create(owner, await this.#ourTuneId(owner, tuneId), request, null, "ASTRIA");
       return (await this.getPrompt(owner, prompt.tuneId, prompt.id, origin))!;
     } catch (error) {
       throw error instanceof InputError ? renamed(error, request) : error;
@@ -79,14 +75,14 @@ export class AstriaService {
 
   async getPrompt(owner: string, tuneId: string, promptId: string, origin: string): Promise<AstriaPrompt | null> {
     const prompt = await this.db.prompts.find(promptId, owner);
-    if (!prompt || prompt.tuneId !== (await this.#ourTuneId(tuneId))) return null;
+    if (!prompt || prompt.tuneId !== (await this.#ourTuneId(owner, tuneId))) return null;
     const jobs = await this.db.jobs.listByPrompt([prompt.id]);
     return astriaPromptJson(prompt, jobs, await this.db.images.forJobs(jobs), origin, this.links.at(origin));
   }
 
-  async #ourTuneId(tuneId: string): Promise<string> {
-    if (!GALLERY_BASE_TUNES.has(tuneId)) return tuneId;
-    return (await this.db.tunes.findDefault())?.id ?? tuneId;
+  /** Astria's gallery id 1504944 (Flux1.dev), which its examples hard-code, names a tune of this server (TUNE_ALIASES). */
+  #ourTuneId(owner: string, tuneId: string): Promise<string> {
+    return this.tunes.resolveAlias(owner, tuneId);
   }
 
   #read(fields: Record<string, string>, files: Record<string, Buffer>): PromptRequest {

@@ -142,6 +142,8 @@ export class PromptService {
       count: numImages,
       prompt: { text, negativePrompt, callbackUrl, callbackFormat, params },
       callbackUrl: null,
+      callbackFormat: "STANDARD",
+      clientTaskId: null,
       idempotency: key
         ? { key: `createPrompt:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }
         : null,

@@ -23,6 +23,7 @@ import { RedisChannels } from "../infrastructure/events/redis-channels.js";
 import { Maintenance } from "./maintenance.js";
 import { Metrics } from "../infrastructure/metrics/metrics.js";
 import { PromptService } from "./prompt.service.js";
+import { RunwareService } from "./runware/runware.service.js";
 import { TuneService } from "./tune.service.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
 import { WebhookDispatcher } from "./webhooks/webhook-dispatcher.js";
@@ -45,6 +46,7 @@ export interface Services {
   prompts: PromptService;
   webhooks: WebhookService;
   astria: AstriaService;
+  runware: RunwareService;
   /** Jobs running in this process. */
   runningJobs(): number;
   metrics: Metrics;
@@ -121,7 +123,8 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     jobs,
     prompts,
     webhooks,
-    astria: new AstriaService(db, prompts, links),
+    astria: new AstriaService(db, prompts, links, tunes),
+    runware: new RunwareService(jobs, images, tunes, logger),
     runningJobs: () => executor.runningCount,
     metrics,
     engineStats: () => backends.stats(),

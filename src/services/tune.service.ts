@@ -21,12 +21,26 @@ const MAX_TITLE = 200;
 
 export const BUILT_IN_TUNE_TITLE = "CPU fill (no weights)";
 
+/**
+ * Model ids that clients of hosted APIs hard-code, and what each names there: Astria's gallery
+ * tune 1504944 ("Flux1.dev"), Runware's AIR ids of FLUX.1 [dev] Fill and FLUX.1 [dev]. Here each
+ * names the owner's FLUX tune (a FLUX_FILL_TRT base tune: built-in first, else the owner's oldest)
+ * when one exists, else the default tune, so their examples run with only the base URL changed.
+ */
+export const TUNE_ALIASES: Readonly<Record<string, string>> = {
+  "1504944": "Astria's gallery tune Flux1.dev",
+  "runware:102@1": "Runware's FLUX.1 [dev] Fill",
+  "runware:101@1": "Runware's FLUX.1 [dev]",
+};
+
 /** How long a resolved tune is reused: tunes change seldom, and another process's change shows within this. */
 const RESOLVED_TTL_MS = 2000;
 
 export class TuneService {
   /** Tunes that jobs name (or the default), by owner and id: read on every submission otherwise. */
   readonly #resolved = new TtlCache<string, TuneRecord | null>(RESOLVED_TTL_MS, 1000);
+  /** The tune the aliases name, by owner. */
+  readonly #aliased = new TtlCache<string, string | null>(RESOLVED_TTL_MS, 1000);
 
   constructor(
     private readonly db: Database,
@@ -57,8 +71,9 @@ export class TuneService {
     });
   }
 
-  get(owner: string, id: string): Promise<TuneRecord | null> {
-    return this.db.tunes.find(id, owner);
+  /** A tune by id, or by an alias (TUNE_ALIASES). */
+  async get(owner: string, id: string): Promise<TuneRecord | null> {
+    return this.db.tunes.find(await this.resolveAlias(owner, id), owner);
   }
 
   getManyIncludingDeleted(ids: readonly string[]): Promise<TuneRecord[]> {
@@ -109,6 +124,8 @@ export class TuneService {
     });
     // A new default changes what jobs without a tune resolve to.
     if (isDefault) this.#resolved.clear();
+    // A new FLUX base tune may be what the aliases name now.
+    this.#aliased.clear();
     return created;
   }
 
@@ -126,7 +143,24 @@ export class TuneService {
     }
     const deleted = await this.db.tunes.softDelete(id, new Date());
     this.#resolved.clear();
+    this.#aliased.clear();
     return deleted;
+  }
+
+  /** The tune an alias (TUNE_ALIASES) names for `owner`; any other id is returned as it is. */
+  async resolveAlias(owner: string, id: string): Promise<string> {
+    if (!(id in TUNE_ALIASES)) return id;
+    const named = await this.#aliased.getOrLoad(owner, async () => {
+      const [flux] = await this.db.tunes.findBaseByBackend("FLUX_FILL_TRT", owner);
+      return (flux ?? (await this.db.tunes.findDefault()))?.id ?? null;
+    });
+    return named ?? id;
+  }
+
+  /** The aliases that name `tune` for `owner` (shown on GraphQL's Tune.aliases). */
+  async aliasesOf(owner: string, tune: TuneRecord): Promise<string[]> {
+    const resolved = await this.resolveAlias(owner, Object.keys(TUNE_ALIASES)[0]!);
+    return resolved === tune.id ? Object.keys(TUNE_ALIASES) : [];
   }
 
   /** What stops the tune's backend from running here; [] when it runs. */

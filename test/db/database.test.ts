@@ -44,7 +44,7 @@ test("a created job's record is the row as read back: every default the schema g
     const placement = { canvasWidth: 96, canvasHeight: 48, x: 0, y: 0, width: 64, height: 48 };
     const spec = { placement, passes: [placement], infill: "EDGE" as const, blur: 4, seed: 7, outputFormat: "PNG" as const, prompt: "a cat", negativePrompt: null, steps: 50, guidance: 30, scheduler: "euler", strength: 1 };
     const created = await db.transaction((tx) =>
-      tx.jobs.create({ id: "job", ownerId: "o", promptId: null, tuneId: tune.id, width: 96, height: 48, inputImageId: image.id, spec, callbackUrl: "https://example.com/hook", createdAt: now }),
+      tx.jobs.create({ id: "job", ownerId: "o", promptId: null, tuneId: tune.id, width: 96, height: 48, inputImageId: image.id, spec, callbackUrl: "https://example.com/hook", callbackFormat: "RUNWARE", clientTaskId: "c985ec13-6aef-4337-8df2-f7e17dd71589", createdAt: now }),
     );
     assert.deepEqual(await db.jobs.find("job"), created);
   } finally {

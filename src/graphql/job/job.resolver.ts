@@ -37,7 +37,7 @@ export class JobResolver {
     description:
       "Queues an outpaint. The job is stored before this answers. With numImages > 1 the first job is returned; its prompt holds them all.",
   })
-  createOutpaintJob(
+  async createOutpaintJob(
     @Ctx() { services, caller }: GraphQLContext,
     @Arg("input", () => OutpaintInput) input: OutpaintInput,
     @Arg("idempotencyKey", () => String, {
@@ -46,7 +46,8 @@ export class JobResolver {
     })
     idempotencyKey?: string | null,
   ): Promise<JobRecord> {
-    return services.jobs.createOutpaint(caller.owner, input, idempotencyKey);
+    const [first] = await services.jobs.createOutpaint(caller.owner, input, idempotencyKey);
+    return first!;
   }
 
   @Mutation(() => OutpaintJob, { description: "A queued job is cancelled at once; a running one stops at its next step." })

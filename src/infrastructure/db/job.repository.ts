@@ -1,4 +1,4 @@
-import type { JobRecord, JobSpec, JobStage, JobStatus } from "../../core/job.js";
+import type { JobCallbackFormat, JobRecord, JobSpec, JobStage, JobStatus } from "../../core/job.js";
 import type { Page, PageRequest } from "../../core/pagination.js";
 import { toPage } from "../../core/pagination.js";
 import type { OutpaintJob } from "./generated/sqlite/client.js";
@@ -6,7 +6,7 @@ import type { Client } from "./client.js";
 
 export type NewJob = Pick<
   JobRecord,
-  "id" | "ownerId" | "promptId" | "tuneId" | "width" | "height" | "inputImageId" | "spec" | "callbackUrl" | "createdAt"
+  "id" | "ownerId" | "promptId" | "tuneId" | "width" | "height" | "inputImageId" | "spec" | "callbackUrl" | "callbackFormat" | "clientTaskId" | "createdAt"
 >;
 
 /** Progress of a running attempt; written only while that attempt still owns the job. */
@@ -65,6 +65,8 @@ function toRecord(row: OutpaintJob): JobRecord {
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "", field: row.errorField } : null,
     cancelRequested: row.cancelRequested,
     callbackUrl: row.callbackUrl,
+    callbackFormat: row.callbackFormat as JobCallbackFormat,
+    clientTaskId: row.clientTaskId,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -81,10 +83,10 @@ export class JobRepository {
    * that the record equals the row read back).
    */
   async create(job: NewJob): Promise<JobRecord> {
-    const { id, ownerId, promptId, tuneId, width, height, inputImageId, spec, callbackUrl, createdAt } = job;
+    const { id, ownerId, promptId, tuneId, width, height, inputImageId, spec, callbackUrl, callbackFormat, clientTaskId, createdAt } = job;
     await this.client.$executeRaw`INSERT INTO "OutpaintJob"
-      ("id", "ownerId", "promptId", "tuneId", "width", "height", "inputImageId", "spec", "callbackUrl", "createdAt", "updatedAt")
-      VALUES (${id}, ${ownerId}, ${promptId}, ${tuneId}, ${width}, ${height}, ${inputImageId}, ${JSON.stringify(spec)}, ${callbackUrl}, ${createdAt}, ${createdAt})`;
+      ("id", "ownerId", "promptId", "tuneId", "width", "height", "inputImageId", "spec", "callbackUrl", "callbackFormat", "clientTaskId", "createdAt", "updatedAt")
+      VALUES (${id}, ${ownerId}, ${promptId}, ${tuneId}, ${width}, ${height}, ${inputImageId}, ${JSON.stringify(spec)}, ${callbackUrl}, ${callbackFormat}, ${clientTaskId}, ${createdAt}, ${createdAt})`;
     return {
       ...job,
       status: "QUEUED",
@@ -107,6 +109,12 @@ export class JobRepository {
 
   async findMany(ids: readonly string[]): Promise<JobRecord[]> {
     const rows = await this.client.outpaintJob.findMany({ where: { id: { in: [...ids] } } });
+    return rows.map(toRecord);
+  }
+
+  /** The owner's jobs of the client's task `clientTaskId`, oldest first. */
+  async listByClientTask(owner: string, clientTaskId: string): Promise<JobRecord[]> {
+    const rows = await this.client.outpaintJob.findMany({ where: { ownerId: owner, clientTaskId }, orderBy: { id: "asc" } });
     return rows.map(toRecord);
   }
 

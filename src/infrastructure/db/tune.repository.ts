@@ -51,6 +51,12 @@ export class TuneRepository {
     return row && toRecord(row);
   }
 
+  /** The base tunes of a backend `owner` may see: built-in ones first, then the owner's, oldest first. */
+  async findBaseByBackend(backend: Backend, owner: string): Promise<TuneRecord[]> {
+    const rows = await this.client.tune.findMany({ where: { backend, kind: "BASE", ...LIVE, ...visibleTo(owner) }, orderBy: { id: "asc" } });
+    return rows.map(toRecord).sort((a, b) => Number(a.ownerId !== null) - Number(b.ownerId !== null));
+  }
+
   async list(owner: string, page: PageRequest): Promise<Page<TuneRecord>> {
     const where = { ...LIVE, ...visibleTo(owner) };
     const [rows, total] = await Promise.all([

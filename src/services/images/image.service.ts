@@ -77,6 +77,19 @@ export class ImageService {
     return this.db.images.findOrCreate(this.recordOf(prepared));
   }
 
+  /** Stores the image an ImageInput names (bytes, data URI or URL; an id names one stored already) and returns it. */
+  async save(owner: string, value: ImageInputValue, field: string): Promise<ImageRecord> {
+    const prepared = await this.prepare(owner, value, field);
+    if (prepared.existing) return prepared.existing;
+    await this.writeFile(prepared);
+    return this.db.images.findOrCreate(this.recordOf(prepared));
+  }
+
+  /** The stored file's bytes. */
+  bytes(image: ImageRecord): Promise<Buffer> {
+    return this.store.read(image.sha256, image.format);
+  }
+
   /** Validates an ImageInput and reads what it names, writing nothing. */
   async prepare(owner: string, value: ImageInputValue, field: string): Promise<PreparedImage> {
     const source = readImageInput(value, field, this.maxBytes);

@@ -1,6 +1,7 @@
-import { ConflictError, NotFoundError, RateLimitedError } from "../../core/errors.js";
+import { ConflictError, InputError, NotFoundError, RateLimitedError } from "../../core/errors.js";
+import type { Placement } from "../../core/geometry.js";
 import { newId } from "../../core/ids.js";
-import { isTerminal, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
+import { isTerminal, type JobCallbackFormat, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
 import type { PromptRecord } from "../../core/prompt.js";
@@ -29,8 +30,11 @@ export interface JobBatch {
   count: number;
   /** Set when the jobs belong to a prompt created with them. */
   prompt: Omit<PromptRecord, "id" | "ownerId" | "tuneId" | "createdAt"> | null;
-  /** Where each job's outcome is POSTed. */
+  /** Where each job's outcome is POSTed, and in which shape. */
   callbackUrl: string | null;
+  callbackFormat: JobCallbackFormat;
+  /** The client's own id for the request (Runware's taskUUID), recorded on each job. */
+  clientTaskId: string | null;
   /** The scope-qualified idempotency key and the request's hash, when the client sent a key. */
   idempotency: { key: string; hash: string } | null;
 }
@@ -76,17 +80,32 @@ export class JobService {
     return this.db.jobs.countByStatus();
   }
 
+  /** The owner's jobs of a client's task (Runware's taskUUID), oldest first. */
+  listByClientTask(owner: string, clientTaskId: string): Promise<JobRecord[]> {
+    return this.db.jobs.listByClientTask(owner, clientTaskId);
+  }
+
   listByPrompt(promptIds: readonly string[]): Promise<JobRecord[]> {
     return this.db.jobs.listByPrompt(promptIds);
   }
 
-  /** Validates everything, then writes the job(s) in one transaction. Returns the first job. */
-  async createOutpaint(owner: string, request: OutpaintRequest, idempotencyKey?: string | null): Promise<JobRecord> {
+  /**
+   * Validates everything, then writes the job(s) in one transaction. Returns the jobs (the first
+   * is the one GraphQL answers with). `client` says how a client API other than GraphQL wants
+   * the jobs recorded: its own task id and its webhook shape.
+   */
+  async createOutpaint(
+    owner: string,
+    request: OutpaintRequest,
+    idempotencyKey?: string | null,
+    client: { taskId?: string; callbackFormat?: JobCallbackFormat } = {},
+  ): Promise<JobRecord[]> {
     const fields = validateOutpaintFields(request);
     const key = checkIdempotencyKey(idempotencyKey);
     const tune = await this.tunes.resolveForWork(owner, request.tuneId, "tuneId");
     const image = await this.images.prepare(owner, request.image, "image");
     const placement = planPlacement(fields.size, image);
+    if (request.canvas) checkCanvas(placement, request.canvas);
     checkSpecAgainstImage(fields.spec, placement);
     const { image: _image, ...rest } = request;
     const batch: JobBatch = {
@@ -97,12 +116,14 @@ export class JobService {
       count: fields.numImages,
       prompt: fields.numImages > 1 ? batchPrompt(fields) : null,
       callbackUrl: fields.callbackUrl,
+      callbackFormat: client.callbackFormat ?? "STANDARD",
+      clientTaskId: client.taskId ?? null,
       idempotency: key
         ? { key: `createOutpaintJob:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, image: image.sha256 }) }
         : null,
     };
     const { jobs } = await this.submit(batch);
-    return jobs[0]!;
+    return jobs;
   }
 
   /**
@@ -142,6 +163,8 @@ export class JobService {
             inputImageId: input.id,
             spec,
             callbackUrl: batch.callbackUrl,
+            callbackFormat: batch.callbackFormat,
+            clientTaskId: batch.clientTaskId,
             createdAt: now,
           }),
         );
@@ -212,6 +235,17 @@ export class JobService {
       revision = job.revision;
       return { value: job, final: isTerminal(job.status) };
     });
+  }
+}
+
+/** A client that gave the final canvas size (Runware's width and height) must give the one its extensions make. */
+function checkCanvas(placement: Placement, canvas: { width: number; height: number }): void {
+  const made = `${placement.width}x${placement.height} image extended to ${placement.canvasWidth}x${placement.canvasHeight}`;
+  if (canvas.width !== placement.canvasWidth) {
+    throw new InputError("canvas.width", `${placement.canvasWidth} (the ${made})`, canvas.width);
+  }
+  if (canvas.height !== placement.canvasHeight) {
+    throw new InputError("canvas.height", `${placement.canvasHeight} (the ${made})`, canvas.height);
   }
 }
 

@@ -74,6 +74,8 @@ export interface OutpaintRequest {
   numImages?: number | null;
   outputFormat?: ImageFormat | null;
   callbackUrl?: string | null;
+  /** When given, the final canvas must be exactly this size (Runware's width and height). */
+  canvas?: { width: number; height: number } | null;
 }
 
 /** How the new size is given, validated as far as it can be without the image. */
