@@ -1,4 +1,4 @@
-import { described, InputError } from "../core/errors.js";
+import { BackendUnavailableError, described, InputError } from "../core/errors.js";
 import type { Database } from "../infrastructure/db/database.js";
 import type { ImageLinks } from "./images/image-links.js";
 import type { PromptRequest, PromptService } from "./prompt.service.js";
@@ -69,7 +69,7 @@ export class AstriaService {
       const prompt = await this.prompts.create(owner, await this.#ourTuneId(owner, tuneId), request, null, "ASTRIA");
       return (await this.getPrompt(owner, prompt.tuneId, prompt.id, origin))!;
     } catch (error) {
-      throw error instanceof InputError ? renamed(error, request) : error;
+      throw error instanceof InputError || error instanceof BackendUnavailableError ? renamed(error, request) : error;
     }
   }
 
@@ -122,7 +122,7 @@ function imageOf(fields: Record<string, string>, files: Record<string, Buffer>, 
 }
 
 /** The same error, naming the Astria field the client sent. */
-function renamed(error: InputError, request: PromptRequest): InputError {
+function renamed<E extends InputError | BackendUnavailableError>(error: E, request: PromptRequest): E {
   const [head = "", ...rest] = error.field.split(".");
   let field = ERROR_FIELDS[error.field] ?? ERROR_FIELDS[head];
   if (head === "inputImage" || head === "maskImage") {
@@ -130,5 +130,6 @@ function renamed(error: InputError, request: PromptRequest): InputError {
     field = `prompt[${base}${rest[0] === "url" || request[head]?.url ? "_url" : ""}]`;
   }
   if (!field) return error;
-  return new InputError(field, error.allowed, described(error.received), error.code);
+  if (error instanceof BackendUnavailableError) return new BackendUnavailableError(field, error.backend, error.missing, error.what) as E;
+  return new InputError(field, error.allowed, described(error.received), error.code) as E;
 }

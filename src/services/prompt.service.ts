@@ -1,4 +1,5 @@
-import { described, InputError, NotFoundError } from "../core/errors.js";
+import { BackendUnavailableError, described, InputError, NotFoundError } from "../core/errors.js";
+import type { TuneRecord } from "../core/tune.js";
 import { aggregateStatus, isTerminal, type JobRecord, type JobOptions } from "../core/job.js";
 import type { Page } from "../core/pagination.js";
 import { pageRequest } from "../core/pagination.js";
@@ -10,9 +11,10 @@ import { checkIdempotencyKey, requestHash } from "./idempotency.js";
 import type { ImageInputValue } from "./images/image-input.js";
 import type { ImageService } from "./images/image.service.js";
 import type { JobService } from "./jobs/job.service.js";
-import { checkSpecAgainstImage, LIMITS, planPlacement, textGuidance, validateSampling } from "./jobs/outpaint-request.js";
+import { checkSpecAgainstImage, LIMITS, textGuidance, validateSampling } from "./jobs/outpaint-request.js";
 import type { TuneService } from "./tune.service.js";
-import { int, optionalHttpUrl, optionalInt, optionalText } from "./validate.js";
+import { int, optionalHttpUrl, optionalInt, optionalNumber, optionalText } from "./validate.js";
+import { planPrompt } from "./prompt-plan.js";
 import { LiveFeed } from "../infrastructure/events/live-feed.js";
 
 export interface PromptRequest {
@@ -54,8 +56,9 @@ export class PromptService {
   }
 
   /**
-   * Parses the prompt text and fields and creates one outpaint job per image. On the CPU fill a
-   * prompt must carry an input image and --outpaint flags: it outpaints only.
+   * Parses the prompt text and fields and creates one job per image (prompt-plan.ts: outpaint
+   * the input image, or first make an image from the text or from the input image, which only a
+   * FLUX tune can). On the CPU fill a prompt must carry an input image and --outpaint flags.
    */
   async create(
     owner: string,
@@ -77,33 +80,21 @@ export class PromptService {
     const callbackUrl = optionalHttpUrl(request.callbackUrl, "callbackUrl");
     const key = checkIdempotencyKey(idempotencyKey);
 
-    const tune = await this.tunes.resolveForWork(owner, tuneId, "tuneId");
-    const onGpu = tune.backend === "FLUX_FILL_TRT";
-    // Both backends outpaint an input image; the CPU fill uses no text, LoRA or strength.
     if (request.maskImage !== null && request.maskImage !== undefined) {
       throw new InputError("maskImage", "no mask image (outpainting makes its own mask; inpainting masks are not supported)", described("a mask image"));
     }
+    const denoisingStrength = optionalNumber(request.denoisingStrength, "denoisingStrength", 0, 1, 0);
+    const needs = !request.inputImage ? "TXT2IMG" : denoisingStrength > 0 ? "IMG2IMG" : null;
+    const tune = await this.tunes.resolveForWork(owner, tuneId, "tuneId");
+    const onGpu = tune.backend === "FLUX_FILL_TRT";
+    if (needs && !onGpu) await this.#refuseGeneration(owner, tune, needs, denoisingStrength);
     if (parsed.loras.length > 0 && !onGpu) {
       throw new InputError("text", "no <lora:...> tags on a CPU_FILL tune", `<lora:${parsed.loras[0]!.id}:${parsed.loras[0]!.weight}>`);
     }
     const loras = await this.tunes.resolveLoras(owner, tune, parsed.loras, "text");
-    const denoisingStrength = request.denoisingStrength ?? 0;
-    if (denoisingStrength !== 0 && !onGpu) {
-      throw new InputError("denoisingStrength", "0 (outpaint only; img2img needs a FLUX_FILL_TRT tune)", denoisingStrength);
-    }
-    if (!request.inputImage) {
-      throw new InputError("inputImage", "an input image (generating an image from text alone is not supported; both backends outpaint)", undefined);
-    }
-    if (!parsed.outpaint) {
-      throw new InputError("text", "--outpaint <anchor> flags (this server outpaints)", text);
-    }
-    const flags = parsed.outpaint;
-    const image = await this.images.prepare(owner, request.inputImage, "inputImage");
-    const placement = planPlacement(
-      { kind: "target", width: flags.width ?? image.width, height: flags.height ?? image.height, anchor: flags.anchor },
-      image,
-      { width: "text (--outpaint_width)", height: "text (--outpaint_height)", size: "text (--outpaint_width/--outpaint_height)" },
-    );
+    const image = request.inputImage ? await this.images.prepare(owner, request.inputImage, "inputImage") : null;
+    const plan = planPrompt(parsed, { w, h, ar: request.ar ?? null, denoisingStrength }, image);
+    const { placement } = plan;
     const params: PromptParams = {
       cleanText: parsed.text,
       numImages,
@@ -112,27 +103,30 @@ export class PromptService {
       cfgScale: guidance,
       denoisingStrength,
       scheduler,
-      w,
-      h,
+      w: plan.generate?.from === "TEXT" ? plan.generate.width : w,
+      h: plan.generate?.from === "TEXT" ? plan.generate.height : h,
       ar: request.ar ?? null,
-      outpaint: { anchor: flags.anchor, width: placement.canvasWidth, height: placement.canvasHeight, prompt: flags.prompt },
+      outpaint: parsed.outpaint
+        ? { anchor: parsed.outpaint.anchor, width: placement.canvasWidth, height: placement.canvasHeight, prompt: parsed.outpaint.prompt }
+        : null,
     };
     const spec: JobOptions = {
       infill: "PATCHMATCH",
       blur: 0,
       seed,
       outputFormat: "PNG",
-      prompt: textGuidance(flags.prompt ?? parsed.text),
+      prompt: plan.outpaintPrompt,
       negativePrompt: textGuidance(negativePrompt),
       steps,
       guidance,
       scheduler,
-      // Fill's own strength: the new area from noise. Astria's denoising strength is for an
-      // image-to-image stage before the outpaint, 0 (its default) meaning none.
+      // Fill's own strength: the new area from noise. Astria's denoising strength belongs to the
+      // image-to-image stage before the outpaint (spec.generate), 0 (its default) meaning none.
       strength: 1,
       ...(loras.length > 0 ? { loras } : {}),
+      ...(plan.generate ? { generate: plan.generate } : {}),
     };
-    checkSpecAgainstImage(spec, placement);
+    if (plan.outpaints) checkSpecAgainstImage(spec, placement);
     const { inputImage: _inputImage, ...rest } = request;
     const { prompt } = await this.jobs.submit({
       owner,
@@ -145,10 +139,33 @@ export class PromptService {
       callbackFormat: "STANDARD",
       clientTaskId: null,
       idempotency: key
-        ? { key: `createPrompt:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image.sha256 }) }
+        ? { key: `createPrompt:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, inputImage: image?.sha256 ?? null }) }
         : null,
     });
     return prompt!;
+  }
+
+  /**
+   * A prompt that needs an image generated (from its text, or from its input image) names a tune
+   * that cannot: the CPU fill only outpaints. The refusal names the FLUX tune that would, and
+   * what stops this server from running one.
+   */
+  async #refuseGeneration(owner: string, tune: TuneRecord, needs: "TXT2IMG" | "IMG2IMG", strength: number): Promise<never> {
+    const what =
+      needs === "TXT2IMG"
+        ? "Generating the image from the prompt's text (it has no input image) before outpainting"
+        : `Redoing the input image at denoising strength ${strength} before outpainting (0 outpaints it as it is)`;
+    const [flux] = await this.tunes.fluxTunes(owner);
+    const missing = this.tunes.missing("FLUX_FILL_TRT");
+    if (flux && missing.length === 0) {
+      throw new InputError("tuneId", `a FLUX_FILL_TRT tune such as ${flux.id} ("${flux.title}"): ${what.toLowerCase()} needs FLUX.1, and tune ${tune.id} runs on CPU_FILL, which only outpaints`, tune.id);
+    }
+    const reasons = [
+      `tune ${tune.id} runs on CPU_FILL, which only outpaints`,
+      flux ? `the FLUX tune ${flux.id} ("${flux.title}") cannot run here` : "this server has no FLUX tune (createTune with backend FLUX_FILL_TRT, docs/gpu.md)",
+      ...missing,
+    ];
+    throw new BackendUnavailableError(needs === "TXT2IMG" ? "inputImage" : "denoisingStrength", "FLUX_FILL_TRT", reasons, what);
   }
 
   /** The prompt now, then again whenever one of its jobs changes status, ending once all have ended. */

@@ -151,10 +151,15 @@ export class TuneService {
   async resolveAlias(owner: string, id: string): Promise<string> {
     if (!(id in TUNE_ALIASES)) return id;
     const named = await this.#aliased.getOrLoad(owner, async () => {
-      const [flux] = await this.db.tunes.findBaseByBackend("FLUX_FILL_TRT", owner);
+      const [flux] = await this.fluxTunes(owner);
       return (flux ?? (await this.db.tunes.findDefault()))?.id ?? null;
     });
     return named ?? id;
+  }
+
+  /** The FLUX_FILL_TRT base tunes `owner` may use: built-in first, then the owner's, oldest first. */
+  fluxTunes(owner: string): Promise<TuneRecord[]> {
+    return this.db.tunes.findBaseByBackend("FLUX_FILL_TRT", owner);
   }
 
   /** The aliases that name `tune` for `owner` (shown on GraphQL's Tune.aliases). */
@@ -165,7 +170,12 @@ export class TuneService {
 
   /** What stops the tune's backend from running here; [] when it runs. */
   missingFor(tune: TuneRecord): readonly string[] {
-    return this.backendMissing(tune.backend);
+    return this.missing(tune.backend);
+  }
+
+  /** What stops `backend` from running jobs here; [] when it runs (or when workers elsewhere decide). */
+  missing(backend: Backend): readonly string[] {
+    return this.backendMissing(backend);
   }
 
   /**

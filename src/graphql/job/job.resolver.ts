@@ -14,7 +14,7 @@ import { Tune } from "../tune/tune.type.js";
 import { WebhookDelivery } from "../webhook/webhook.type.js";
 import type { WebhookDeliveryRecord } from "../../core/webhook.js";
 import { OutpaintInput } from "./job.input.js";
-import { JobError, JobProgress, OutpaintJob, OutpaintJobConnection, OutpaintPass, Placement } from "./job.type.js";
+import { GenerateStage, JobError, JobProgress, OutpaintJob, OutpaintJobConnection, OutpaintPass, Placement } from "./job.type.js";
 
 @Resolver(() => OutpaintJob)
 export class JobResolver {
@@ -125,9 +125,20 @@ export class JobResolver {
     return job.spec.prompt;
   }
 
-  @FieldResolver(() => Image, { nullable: true })
-  input(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<ImageRecord | null> {
-    return loaders.image.load(job.inputImageId);
+  @FieldResolver(() => Image, { nullable: true, description: "The image the client gave; null when the job makes its original from text." })
+  async input(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<ImageRecord | null> {
+    return job.inputImageId ? loaders.image.load(job.inputImageId) : null;
+  }
+
+  @FieldResolver(() => GenerateStage, { nullable: true, description: "The stage before the outpaint, when the job has one." })
+  generate(@Root() job: JobRecord): GenerateStage | null {
+    const plan = job.spec.generate;
+    return plan ? { stage: plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG", width: plan.width, height: plan.height, prompt: plan.prompt, strength: plan.strength } : null;
+  }
+
+  @FieldResolver(() => Image, { nullable: true, description: "The generate stage's image, kept: the original the outpaint placed." })
+  async generated(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<ImageRecord | null> {
+    return job.generatedImageId ? loaders.image.load(job.generatedImageId) : null;
   }
 
   @FieldResolver(() => Image, { nullable: true })

@@ -27,7 +27,7 @@ export class ImageRepository {
 
   /** The input and result images of `jobs`, by id. */
   async forJobs(jobs: readonly JobRecord[]): Promise<Map<string, ImageRecord>> {
-    const ids = jobs.flatMap((job) => [job.inputImageId, ...(job.resultImageId ? [job.resultImageId] : [])]);
+    const ids = jobs.flatMap((job) => [job.inputImageId, job.generatedImageId, job.resultImageId].filter((id): id is string => id !== null));
     return new Map((await this.findMany(ids)).map((image) => [image.id, image]));
   }
 

@@ -59,6 +59,8 @@ function toRecord(row: OutpaintJob): JobRecord {
     width: row.width,
     height: row.height,
     inputImageId: row.inputImageId,
+    generatedImageId: row.generatedImageId,
+    generator: row.generator,
     resultImageId: row.resultImageId,
     previewImageId: row.previewImageId,
     spec: parseSpec(row.spec),
@@ -93,6 +95,8 @@ export class JobRepository {
       ...NOT_STARTED,
       attempts: 0,
       revision: 0,
+      generatedImageId: null,
+      generator: null,
       resultImageId: null,
       error: null,
       cancelRequested: false,
@@ -177,6 +181,15 @@ export class JobRepository {
       },
     });
     return count === 1 ? this.find(id) : null;
+  }
+
+  /** Records the generate stage's image if `attempt` still runs the job; false when it no longer owns it. */
+  async saveGenerated(id: string, attempt: number, generated: { imageId: string; generator: string; revision: number }, now: Date): Promise<boolean> {
+    const { count } = await this.client.outpaintJob.updateMany({
+      where: { id, status: "RUNNING", attempts: attempt },
+      data: { generatedImageId: generated.imageId, generator: generated.generator, revision: generated.revision, updatedAt: now },
+    });
+    return count === 1;
   }
 
   /** Saves progress if `attempt` still runs the job; false when it no longer owns it. */

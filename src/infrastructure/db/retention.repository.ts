@@ -59,10 +59,10 @@ export class RetentionRepository {
     if (old.length === 0) return { purged: [], lastId: null };
     const ids = old.map((image) => image.id);
     const users = await this.client.outpaintJob.findMany({
-      where: { OR: [{ inputImageId: { in: ids } }, { resultImageId: { in: ids } }, { previewImageId: { in: ids } }] },
-      select: { inputImageId: true, resultImageId: true, previewImageId: true },
+      where: { OR: [{ inputImageId: { in: ids } }, { generatedImageId: { in: ids } }, { resultImageId: { in: ids } }, { previewImageId: { in: ids } }] },
+      select: { inputImageId: true, generatedImageId: true, resultImageId: true, previewImageId: true },
     });
-    const used = new Set(users.flatMap((job) => [job.inputImageId, job.resultImageId, job.previewImageId]));
+    const used = new Set(users.flatMap((job) => [job.inputImageId, job.generatedImageId, job.resultImageId, job.previewImageId]));
     const unused = old.filter((image) => !used.has(image.id));
     await this.client.image.deleteMany({ where: { id: { in: unused.map((image) => image.id) } } });
     // Files are shared by content across owners: one stays while any owner's row still names it.

@@ -32,8 +32,26 @@ export interface DenoiseRequest {
   loras: { path: string; weight: number }[];
 }
 
+/**
+ * An image made before the outpaint (FLUX backend): from text at width x height, or from `init`
+ * (the same size) at denoise.strength. Sizes are multiples of 16, at most 2048 (TS validates).
+ */
+export interface GenerateRequest {
+  width: number;
+  height: number;
+  seed: number;
+  init?: NativeImage;
+  denoise: DenoiseRequest;
+}
+
+/** The image, and the transformer that made it: FLUX.1 [dev] where its engine is present, else FLUX.1 Fill with a full mask. */
+export interface GenerateResult {
+  image: NativeImage;
+  transformer: "FLUX.1-dev" | "FLUX.1-Fill-dev";
+}
+
 export interface EngineProgress {
-  stage: "INFILL" | "PREPARING" | "DENOISING" | "COMPOSITING";
+  stage: "INFILL" | "PREPARING" | "TXT2IMG" | "IMG2IMG" | "DENOISING" | "COMPOSITING";
   step: number;
   totalSteps: number;
 }
@@ -123,6 +141,14 @@ export class OutpaintEngine {
         throw toNativeError(error, callSite);
       },
     );
+  }
+
+  /** An image made before the outpaint; the CPU fill cannot (INVALID_ARGUMENT). */
+  generate(
+    _request: GenerateRequest,
+    _options: { onProgress?: (progress: EngineProgress) => void; onPreview?: (image: NativeImage) => void; signal?: AbortSignal } = {},
+  ): Promise<GenerateResult> {
+    return Promise.reject(withStack(new NativeError("INVALID_ARGUMENT", "This engine cannot generate an image; a FLUX_FILL_TRT engine does"), new Error()));
   }
 
   stats(): EngineStats {

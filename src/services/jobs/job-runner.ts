@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { JobRecord } from "../../core/job.js";
 import type { Database } from "../../infrastructure/db/database.js";
 import { NativeError, type DenoiseRequest, type OutpaintEngine, type NativeImage } from "../../infrastructure/native/outpaint-engine.js";
+import type { FluxTokenizers } from "../../infrastructure/native/flux-tokenizers.js";
 import type { BackendPool } from "../../infrastructure/native/backend-pool.js";
 import type { AppEvents } from "../../infrastructure/events/topics.js";
 import type { RawImage } from "../../infrastructure/media/codec.js";
@@ -13,6 +14,12 @@ import { ProgressTracker } from "./progress-tracker.js";
 
 /** Steps between the GPU backend's latent previews. */
 const FLUX_PREVIEW_EVERY = 5;
+
+/** The engine a job runs on, and the tokenizers its text needs (FLUX backend). */
+interface JobBackend {
+  engine: OutpaintEngine;
+  tokenizers: FluxTokenizers | null;
+}
 
 /** Why a run was aborted: the user cancelled it, or the process is shutting down and hands it back. */
 export type AbortReason = "cancel" | "shutdown";
@@ -42,11 +49,13 @@ export class JobRunner {
     this.metrics.runStarted(job);
     log.info("job started");
     try {
-      const input = await this.db.images.find(job.inputImageId);
-      if (!input) throw new JobFailure("INPUT_MISSING", `The input image ${job.inputImageId} is no longer stored`);
-      const engine = await this.#engineFor(job);
-      const original = await this.images.decode(input);
-      const result = await this.#runPasses(job, engine, original, tracker, signal, log);
+      const input = job.inputImageId ? await this.db.images.find(job.inputImageId) : null;
+      if (job.inputImageId && !input) throw new JobFailure("INPUT_MISSING", `The input image ${job.inputImageId} is no longer stored`);
+      const backend = await this.#backendFor(job);
+      let original = input ? await this.images.decode(input) : null;
+      let steps = 0;
+      if (job.spec.generate) ({ image: original, steps } = await this.#generate(job, backend, original, tracker, signal));
+      const result = await this.#runPasses(job, backend, original!, steps, tracker, signal, log);
       const image = await this.images.saveRaw(job.ownerId, result.image, job.spec.outputFormat);
       const total = result.steps + 1;
       if (await tracker.finish({ status: "SUCCEEDED", resultImageId: image.id, step: total, percent: 100 })) {
@@ -61,27 +70,59 @@ export class JobRunner {
   }
 
   /** The engine of the job's tune's backend; BACKEND_UNAVAILABLE where this process cannot run it. */
-  async #engineFor(job: JobRecord): Promise<{ engine: OutpaintEngine; denoise?: DenoiseRequest }> {
+  async #backendFor(job: JobRecord): Promise<JobBackend> {
     const [tune] = await this.db.tunes.findMany([job.tuneId]);
     const backend = tune?.backend ?? "CPU_FILL";
     const engine = this.backends.engine(backend);
     if (!engine) {
       throw new JobFailure("BACKEND_UNAVAILABLE", `Tune ${job.tuneId} runs on ${backend}, which is unavailable on this worker: ${this.backends.missing(backend).join("; ")}`);
     }
-    const tokenizers = this.backends.fluxTokenizers();
-    if (backend !== "FLUX_FILL_TRT" || !tokenizers) return { engine };
+    return { engine, tokenizers: (backend === "FLUX_FILL_TRT" ? this.backends.fluxTokenizers() : null) ?? null };
+  }
+
+  /** The denoiser's settings for one stage: its text as token ids, and the sampler's settings. */
+  #denoise(job: JobRecord, { tokenizers }: JobBackend, prompt: string | null, strength: number): DenoiseRequest | undefined {
+    if (!tokenizers) return undefined;
     const { spec } = job;
     return {
-      engine,
-      denoise: {
-        ...tokenizers.encode(spec.prompt),
-        steps: spec.steps,
-        guidance: spec.guidance,
-        strength: spec.strength,
-        previewEvery: FLUX_PREVIEW_EVERY,
-        loras: (spec.loras ?? []).map((lora) => ({ path: this.backends.loraFile(lora.tuneId), weight: lora.weight })),
-      },
+      ...tokenizers.encode(prompt),
+      steps: spec.steps,
+      guidance: spec.guidance,
+      strength,
+      previewEvery: FLUX_PREVIEW_EVERY,
+      loras: (spec.loras ?? []).map((lora) => ({ path: this.backends.loraFile(lora.tuneId), weight: lora.weight })),
     };
+  }
+
+  /**
+   * The stage before the outpaint: an image from the text (TXT2IMG) or from the input image
+   * (IMG2IMG), kept as the job's generated image and shown as its preview. Until the passes run,
+   * each is counted as long as this stage.
+   */
+  async #generate(job: JobRecord, backend: JobBackend, input: RawImage | null, tracker: ProgressTracker, signal: AbortSignal): Promise<{ image: RawImage; steps: number }> {
+    const plan = job.spec.generate!;
+    const denoise = this.#denoise(job, backend, plan.prompt, plan.strength);
+    if (!denoise) throw new JobFailure("BACKEND_UNAVAILABLE", `Tune ${job.tuneId} cannot generate an image: only FLUX_FILL_TRT tunes do`);
+    const stage = plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG";
+    let stageSteps = 0;
+    let lastStepAt = performance.now();
+    const generated = await backend.engine.generate(
+      { width: plan.width, height: plan.height, seed: job.spec.seed, ...(input ? { init: input } : {}), denoise },
+      {
+        signal,
+        onProgress: ({ step, totalSteps }) => {
+          const now = performance.now();
+          this.metrics.stepTook(stage, (now - lastStepAt) / 1000);
+          lastStepAt = now;
+          stageSteps = totalSteps;
+          tracker.update({ stage, pass: 0, step, totalSteps: totalSteps * (1 + job.spec.passes.length) + 1 });
+        },
+      },
+    );
+    const image: RawImage = { ...generated.image, channels: 3 };
+    const stored = await this.images.saveRaw(job.ownerId, image, "PNG");
+    tracker.generated(stored.id, generated.transformer);
+    return { image, steps: stageSteps };
   }
 
   /**
@@ -90,15 +131,18 @@ export class JobRunner {
    */
   async #runPasses(
     job: JobRecord,
-    { engine, denoise }: { engine: OutpaintEngine; denoise?: DenoiseRequest },
+    backend: JobBackend,
     original: RawImage,
+    stepsBefore: number,
     tracker: ProgressTracker,
     signal: AbortSignal,
     log: Logger,
   ): Promise<{ image: RawImage; steps: number }> {
     const { spec } = job;
+    const { engine } = backend;
+    const denoise = this.#denoise(job, backend, spec.prompt, spec.strength);
     let canvas = original;
-    let stepsDone = 0;
+    let stepsDone = stepsBefore;
     let previewing: Promise<void> = Promise.resolve();
     // A pass that fails or is cancelled still waits for the preview being stored, so nothing is
     // published after the job's final state.

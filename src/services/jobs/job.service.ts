@@ -24,7 +24,8 @@ export interface JobBatch {
   /** Whose jobs (and prompt, and input image) these are. */
   owner: string;
   tune: TuneRecord;
-  image: PreparedImage;
+  /** The input image; null when the jobs make their original from text (spec.generate). */
+  image: PreparedImage | null;
   /** The spec; its passes are planned on submit, by the tune's backend. */
   spec: Omit<JobSpec, "passes">;
   count: number;
@@ -136,7 +137,7 @@ export class JobService {
     const limit = await this.policy.activeJobLimit(batch.owner);
     // Checked before the file is written too, so an owner at its limit cannot fill the disk.
     if (!batch.idempotency) await checkActiveJobs(this.db, batch, limit);
-    await this.images.writeFile(batch.image);
+    if (batch.image) await this.images.writeFile(batch.image);
     const now = new Date();
     const passes = planPasses(batch.spec.placement, this.policy.maxExtendPerPass[batch.tune.backend]);
     const outcome = await this.#commits.run(async (tx) => {
@@ -145,7 +146,7 @@ export class JobService {
         if (priorId) return { ...(await this.#loadPrior(tx, priorId)), replay: true };
       }
       await checkActiveJobs(tx, batch, limit);
-      const input = await this.images.record(tx, batch.image);
+      const input = batch.image ? await this.images.record(tx, batch.image) : null;
       const prompt = batch.prompt
         ? await tx.prompts.create({ ...batch.prompt, id: newId(), ownerId: batch.owner, tuneId: batch.tune.id, createdAt: now })
         : null;
@@ -160,7 +161,7 @@ export class JobService {
             tuneId: batch.tune.id,
             width: spec.placement.canvasWidth,
             height: spec.placement.canvasHeight,
-            inputImageId: input.id,
+            inputImageId: input?.id ?? null,
             spec,
             callbackUrl: batch.callbackUrl,
             callbackFormat: batch.callbackFormat,

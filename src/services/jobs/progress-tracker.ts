@@ -69,6 +69,19 @@ export class ProgressTracker {
     if (now - this.#lastPersisted >= this.persistEveryMs) this.#persist(now);
   }
 
+  /** The generate stage's image and the transformer that made it; always persisted, and the job's preview too. */
+  generated(imageId: string, generator: string): void {
+    this.#job = { ...this.#job, generatedImageId: imageId, generator, previewImageId: imageId, revision: this.#job.revision + 1 };
+    publishJob(this.events, this.#job);
+    const { id, revision } = this.#job;
+    this.#writing = this.#writing
+      .then(async () => {
+        await this.db.jobs.saveGenerated(id, this.#attempt, { imageId, generator, revision }, new Date());
+      })
+      .catch(() => undefined);
+    this.#persist(Date.now());
+  }
+
   /** The latest intermediate image (a finished pass of a multi-stage outpaint); always persisted. */
   preview(previewImageId: string): void {
     this.#job = { ...this.#job, previewImageId, revision: this.#job.revision + 1 };
