@@ -318,12 +318,14 @@ def check_lora_merge(k):
             expected = expected + scale * (up.double() @ down.double())
         expected = expected.to(torch.bfloat16)
         out = torch.empty(stored.shape, dtype=torch.bfloat16, device="cuda")
-        pointers = lambda tensors: (ctypes.c_void_p * len(tensors))(*[t.data_ptr() for t in tensors])
-        dtypes = (ctypes.c_char_p * len(loras))(*[b"BF16"] * len(loras))
-        ranks = (ctypes.c_int64 * len(loras))(*[rank for rank, _ in loras])
-        scales = (ctypes.c_float * len(loras))(*[scale for _, scale in loras])
-        k.merge_weight(stored, b"BF16", rows, cols, int(transposed), len(loras), pointers(downs), pointers(ups), dtypes,
-                       ranks, scales, out, BF16)
+        # C arrays, kept alive here while the call reads them.
+        arrays = [(ctypes.c_void_p * len(loras))(*[t.data_ptr() for t in downs]),
+                  (ctypes.c_void_p * len(loras))(*[t.data_ptr() for t in ups]),
+                  (ctypes.c_char_p * len(loras))(*[b"BF16"] * len(loras)),
+                  (ctypes.c_int64 * len(loras))(*[rank for rank, _ in loras]),
+                  (ctypes.c_float * len(loras))(*[scale for _, scale in loras])]
+        k.merge_weight(stored, b"BF16", rows, cols, int(transposed), len(loras),
+                       *[ctypes.cast(a, ctypes.c_void_p) for a in arrays], out, BF16)
         ours = out.cpu().t() if transposed else out.cpu()
         # One bf16 step (2^-7 relative at most): the fp32 sum may round the other way from float64's.
         compare(f"LoRA merge bf16 [{rows}, {cols}]{' transposed' if transposed else ''}, 2 LoRAs", ours, expected, 1e-6, 2 ** -7)
