@@ -25,6 +25,21 @@ describe("native outpaint engine", () => {
     assert.deepEqual([...loadAddon().infillMethods].sort(), [...INFILL_METHODS].sort());
   });
 
+  test("the production addon exports no test hooks (they live in the test addon)", () => {
+    assert.deepEqual(Object.keys(loadAddon()).sort(), ["OutpaintEngine", "bindingAbi", "infillMethods", "probeBackend"]);
+  });
+
+  test("generate() on CPU_FILL is refused with INVALID_ARGUMENT and the caller's stack", async () => {
+    const denoise = { t5Tokens: new Int32Array(512), clipTokens: new Int32Array(77), steps: 4, guidance: 3.5, strength: 1, previewEvery: 0, loras: [] };
+    await assert.rejects(engine.generate({ width: 64, height: 64, seed: 1, denoise }), (error: unknown) => {
+      assert.ok(error instanceof NativeError);
+      assert.equal(error.code, "INVALID_ARGUMENT");
+      assert.match(error.message, /CPU_FILL cannot generate/);
+      assert.match(error.stack ?? "", /outpaint-engine\.test\.js/);
+      return true;
+    });
+  });
+
   for (const infill of INFILL_METHODS) {
     for (const channels of [3, 4]) {
       test(`${infill}, ${channels} channels: the canvas has the requested size and the original is bit-exact`, async () => {

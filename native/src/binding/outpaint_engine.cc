@@ -8,7 +8,7 @@
 #include "backends/cpu_fill_backend.h"
 #include "backends/flux_fill.h"
 #include "binding/js_errors.h"
-#include "binding/outpaint_task.h"
+#include "binding/engine_task.h"
 
 namespace outpaint::binding {
 namespace {
@@ -19,6 +19,7 @@ Napi::Function OutpaintEngine::DefineClass(Napi::Env env) {
   return ObjectWrap<OutpaintEngine>::DefineClass(env, "OutpaintEngine",
                                              {
                                                  InstanceMethod<&OutpaintEngine::Outpaint>("outpaint"),
+                                                 InstanceMethod<&OutpaintEngine::Generate>("generate"),
                                                  InstanceMethod<&OutpaintEngine::Close>("close"),
                                                  InstanceMethod<&OutpaintEngine::Stats>("stats"),
                                                  InstanceAccessor<&OutpaintEngine::Threads>("threads"),
@@ -88,12 +89,16 @@ void OutpaintEngine::Shutdown() {
   if (compute_) compute_->Close();
 }
 
-Napi::Value OutpaintEngine::Outpaint(const Napi::CallbackInfo& info) {
+Napi::Value OutpaintEngine::StartTask(const Napi::CallbackInfo& info, EngineTask::Kind kind) {
   Napi::Env env = info.Env();
   if (pool_->closed()) throw MakeCodedError(env, "ENGINE_CLOSED", "The fill engine is closed");
   if (info.Length() < 2 || !info[1].IsFunction()) ThrowInvalidArgument(env, "Expected a progress callback");
-  return OutpaintTask::Start(env, *pool_, *backend_, info[0], info[1].As<Napi::Function>());
+  return EngineTask::Start(env, *pool_, *backend_, kind, info[0], info[1].As<Napi::Function>());
 }
+
+Napi::Value OutpaintEngine::Outpaint(const Napi::CallbackInfo& info) { return StartTask(info, EngineTask::Kind::kOutpaint); }
+
+Napi::Value OutpaintEngine::Generate(const Napi::CallbackInfo& info) { return StartTask(info, EngineTask::Kind::kGenerate); }
 
 Napi::Value OutpaintEngine::Close(const Napi::CallbackInfo& info) {
   Shutdown();

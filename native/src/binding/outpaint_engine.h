@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "backends/outpaint_backend.h"
+#include "binding/engine_task.h"
 #include "runtime/compute_pool.h"
 #include "runtime/task_pool.h"
 
@@ -14,7 +15,8 @@ namespace outpaint::binding {
 // that tasks share for their parallel loops), its backend (and so any weights) and every task
 // submitted to it.
 // JS: new OutpaintEngine({ threads, backend?: "CPU_FILL" | "FLUX_FILL_TRT", modelDir? }),
-// engine.outpaint(request, onProgress) -> { promise, cancel }, engine.close(), engine.threads,
+// engine.outpaint(request, onProgress) -> { promise, cancel }, engine.generate(request,
+// onProgress) -> { promise (of { image, transformer }), cancel }, engine.close(), engine.threads,
 // engine.closed. onProgress(stage, step, totalSteps) or, for previews, ("PREVIEW", 0, 0, image).
 class OutpaintEngine final : public Napi::ObjectWrap<OutpaintEngine> {
  public:
@@ -24,6 +26,8 @@ class OutpaintEngine final : public Napi::ObjectWrap<OutpaintEngine> {
 
  private:
   Napi::Value Outpaint(const Napi::CallbackInfo& info);
+  Napi::Value Generate(const Napi::CallbackInfo& info);
+  Napi::Value StartTask(const Napi::CallbackInfo& info, EngineTask::Kind kind);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Threads(const Napi::CallbackInfo& info);
   Napi::Value Closed(const Napi::CallbackInfo& info);

@@ -4,7 +4,7 @@ import { NATIVE_ADDON_PATH } from "../../core/paths.js";
 // Loads the C++ addon once, with messages that say what to do when it cannot be loaded.
 
 /** The JS-facing contract the addon was built with; must match native/src/binding/addon.cc. */
-const EXPECTED_BINDING_ABI = 3;
+const EXPECTED_BINDING_ABI = 4;
 
 /** Interleaved 8-bit pixels, rows packed. */
 export interface NativeImage {
@@ -14,35 +14,20 @@ export interface NativeImage {
   channels: number;
 }
 
-export interface NativeTaskHandle {
-  promise: Promise<NativeImage>;
+export interface NativeTaskHandle<T = NativeImage> {
+  promise: Promise<T>;
   cancel(): void;
 }
 
+export type NativeProgress = (stage: string, step: number, totalSteps: number, preview?: NativeImage) => void;
+
 export interface NativeOutpaintEngine {
-  outpaint(
-    request: object,
-    onProgress: (stage: string, step: number, totalSteps: number, preview?: NativeImage) => void,
-  ): NativeTaskHandle;
+  outpaint(request: object, onProgress: NativeProgress): NativeTaskHandle;
+  generate(request: object, onProgress: NativeProgress): NativeTaskHandle<{ image: NativeImage; transformer: string }>;
   close(): void;
   stats(): { queued: number; running: number; finished: number };
   readonly threads: number;
   readonly closed: boolean;
-}
-
-/** The CPU references of FLUX.1 Fill's formulas (native/src/flux); arrays are Float32Array. */
-export interface FluxMath {
-  sigmas(steps: number, width: number, height: number): Float32Array;
-  firstStep(steps: number, strength: number): number;
-  packLatents(latent: Float32Array, channels: number, height: number, width: number): Float32Array;
-  unpackLatents(packed: Float32Array, channels: number, height: number, width: number): Float32Array;
-  maskToLatentChannels(mask: Float32Array, height: number, width: number): Float32Array;
-  imageIds(latentHeight: number, latentWidth: number): Float32Array;
-  eulerStep(x: Float32Array, v: Float32Array, sigma: number, sigmaNext: number): Float32Array;
-  gaussianNoise(seed: number, count: number): Float32Array;
-  previewLatents(packed: Float32Array, channels: number, height: number, width: number): Buffer;
-  /** A LoRA file's weight changes (diffusers/PEFT layout), scaled by `weight`, keyed by the weight they change. */
-  loraDeltas(safetensors: Uint8Array, weight: number): Record<string, { rows: number; cols: number; values: Float32Array }>;
 }
 
 export interface Addon {
@@ -51,7 +36,6 @@ export interface Addon {
   infillMethods: string[];
   /** What stops a backend from running in this process; [] when it can. */
   probeBackend(backend: string, modelDir: string): string[];
-  fluxMath: FluxMath;
 }
 
 export class AddonLoadError extends Error {

@@ -1,7 +1,7 @@
 import type { Placement } from "../../core/geometry.js";
 import type { InfillMethod } from "../../core/job.js";
 import type { Backend } from "../../core/tune.js";
-import { loadAddon, type NativeOutpaintEngine, type NativeImage } from "./addon.js";
+import { loadAddon, type NativeImage, type NativeOutpaintEngine, type NativeProgress, type NativeTaskHandle } from "./addon.js";
 
 export type { NativeImage } from "./addon.js";
 
@@ -33,27 +33,38 @@ export interface DenoiseRequest {
 }
 
 /**
- * An image made before the outpaint (FLUX backend): from text at width x height, or from `init`
- * (the same size) at denoise.strength. Sizes are multiples of 16, at most 2048 (TS validates).
+ * A whole image from text (no `init`) or from an image (`init`), on FLUX_FILL_TRT, already
+ * validated. The engine uses FLUX.1 [dev]'s transformer where
+ * `<MODELS_DIR>/flux1-dev/transformer.plan` is installed (beside the Fill model directory),
+ * else FLUX.1 Fill with the whole canvas masked; `GenerateResult.transformer` says which.
  */
 export interface GenerateRequest {
+  /** Multiples of 16, at most 2048. */
   width: number;
   height: number;
   seed: number;
+  /** Image to image: start from this image (width x height) at denoise.strength; absent: from noise (strength 1). */
   init?: NativeImage;
   denoise: DenoiseRequest;
 }
 
-/** The image, and the transformer that made it: FLUX.1 [dev] where its engine is present, else FLUX.1 Fill with a full mask. */
 export interface GenerateResult {
+  /** 3 channels, width x height. */
   image: NativeImage;
   transformer: "FLUX.1-dev" | "FLUX.1-Fill-dev";
 }
 
 export interface EngineProgress {
-  stage: "INFILL" | "PREPARING" | "TXT2IMG" | "IMG2IMG" | "DENOISING" | "COMPOSITING";
+  /** TXT2IMG: generation's denoising steps (generate()); PREPARING covers loading the engines on first use. */
+  stage: "INFILL" | "PREPARING" | "TXT2IMG" | "DENOISING" | "COMPOSITING";
   step: number;
   totalSteps: number;
+}
+
+export interface EngineCallOptions {
+  onProgress?: (progress: EngineProgress) => void;
+  onPreview?: (image: NativeImage) => void;
+  signal?: AbortSignal;
 }
 
 /** The engine's own counters: tasks waiting, running (not yet handed back), and ended so far. */
@@ -104,51 +115,46 @@ export class OutpaintEngine {
     return loadAddon().probeBackend(backend, modelDir);
   }
 
-  outpaint(
-    request: EngineRequest,
-    options: { onProgress?: (progress: EngineProgress) => void; onPreview?: (image: NativeImage) => void; signal?: AbortSignal } = {},
-  ): Promise<NativeImage> {
+  outpaint(request: EngineRequest, options: EngineCallOptions = {}): Promise<NativeImage> {
+    return this.#run((onProgress) => this.#engine.outpaint(request, onProgress), options);
+  }
+
+  /** Rejects with NativeError INVALID_ARGUMENT on CPU_FILL, which cannot generate. */
+  generate(request: GenerateRequest, options: EngineCallOptions = {}): Promise<GenerateResult> {
+    return this.#run((onProgress) => this.#engine.generate(request, onProgress), options) as Promise<GenerateResult>;
+  }
+
+  #run<T>(start: (onProgress: NativeProgress) => NativeTaskHandle<T>, options: EngineCallOptions): Promise<T> {
     // Native errors surface on a later tick; keep the caller's stack for them, as sharp does.
     const callSite = new Error();
     const { signal, onProgress, onPreview } = options;
     if (signal?.aborted) return Promise.reject(withStack(new NativeError("CANCELLED", "The task was cancelled"), callSite));
 
-    let handle;
+    let handle: NativeTaskHandle<T>;
     try {
-      handle = this.#engine.outpaint(
-        request,
-        (stage, step, totalSteps, preview) => {
-          try {
-            if (preview) onPreview?.(preview);
-            else onProgress?.({ stage: stage as EngineProgress["stage"], step, totalSteps });
-          } catch {
-            // A listener's failure must not stop the fill.
-          }
-        },
-      );
+      handle = start((stage, step, totalSteps, preview) => {
+        try {
+          if (preview) onPreview?.(preview);
+          else onProgress?.({ stage: stage as EngineProgress["stage"], step, totalSteps });
+        } catch {
+          // A listener's failure must not stop the task.
+        }
+      });
     } catch (error) {
       return Promise.reject(toNativeError(error, callSite));
     }
     const cancel = () => handle.cancel();
     signal?.addEventListener("abort", cancel, { once: true });
     return handle.promise.then(
-      (image) => {
+      (result) => {
         signal?.removeEventListener("abort", cancel);
-        return image;
+        return result;
       },
       (error: unknown) => {
         signal?.removeEventListener("abort", cancel);
         throw toNativeError(error, callSite);
       },
     );
-  }
-
-  /** An image made before the outpaint; the CPU fill cannot (INVALID_ARGUMENT). */
-  generate(
-    _request: GenerateRequest,
-    _options: { onProgress?: (progress: EngineProgress) => void; onPreview?: (image: NativeImage) => void; signal?: AbortSignal } = {},
-  ): Promise<GenerateResult> {
-    return Promise.reject(withStack(new NativeError("INVALID_ARGUMENT", "This engine cannot generate an image; a FLUX_FILL_TRT engine does"), new Error()));
   }
 
   stats(): EngineStats {

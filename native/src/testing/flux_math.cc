@@ -1,4 +1,4 @@
-#include "binding/flux_math.h"
+#include "testing/flux_math.h"
 
 #include <cmath>
 #include <map>
@@ -7,14 +7,20 @@
 #include "binding/js_errors.h"
 #include "flux/euler_step.h"
 #include "flux/flux_schedule.h"
+#include "flux/image_tensor.h"
 #include "flux/initial_noise.h"
 #include "flux/latent_layout.h"
 #include "flux/latent_preview.h"
 #include "flux/lora_merge.h"
+#include "flux/padding.h"
 #include "flux/safetensors.h"
+#include "testing/js_values.h"
 #include "runtime/errors.h"
 
-namespace outpaint::binding {
+namespace outpaint::testing {
+
+using binding::MakeCodedError;
+using binding::ThrowInvalidArgument;
 namespace {
 
 constexpr int kMaxExtent = 1 << 14;
@@ -31,15 +37,6 @@ int IntArg(const Napi::CallbackInfo& info, size_t index, const char* name, int m
 double NumberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   if (!info[index].IsNumber()) ThrowInvalidArgument(info.Env(), std::string("Expected a number for ") + name);
   return info[index].As<Napi::Number>().DoubleValue();
-}
-
-Napi::Float32Array FloatsArg(const Napi::CallbackInfo& info, size_t index, const char* name, size_t length) {
-  const Napi::Value value = info[index];
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
-      value.As<Napi::Float32Array>().ElementLength() != length) {
-    ThrowInvalidArgument(info.Env(), std::string("Expected a Float32Array of ") + std::to_string(length) + " values for " + name);
-  }
-  return value.As<Napi::Float32Array>();
 }
 
 // Latent grid from (channels, height, width) arguments; height and width even.
@@ -72,7 +69,7 @@ Napi::Value FirstStep(const Napi::CallbackInfo& info) {
 // A layout change of one latent (argument 0, named `name`) over the grid given by the next arguments.
 Napi::Value Relayout(const Napi::CallbackInfo& info, const char* name, void (*relayout)(const float*, const flux::LatentGrid&, float*)) {
   const flux::LatentGrid grid = GridArgs(info, 1);
-  const Napi::Float32Array in = FloatsArg(info, 0, name, grid.Size());
+  const Napi::Float32Array in = ArrayArg<float>(info, 0, name, grid.Size());
   Napi::Float32Array out = Napi::Float32Array::New(info.Env(), grid.Size());
   relayout(in.Data(), grid, out.Data());
   return out;
@@ -87,7 +84,7 @@ Napi::Value MaskToLatentChannels(const Napi::CallbackInfo& info) {
   const int width = IntArg(info, 2, "width", 8, kMaxExtent);
   if (height % 8 != 0 || width % 8 != 0) ThrowInvalidArgument(info.Env(), "Expected a mask height and width that are multiples of 8");
   const size_t size = static_cast<size_t>(height) * width;
-  const Napi::Float32Array mask = FloatsArg(info, 0, "mask", size);
+  const Napi::Float32Array mask = ArrayArg<float>(info, 0, "mask", size);
   Napi::Float32Array out = Napi::Float32Array::New(info.Env(), size);
   flux::MaskToLatentChannels(mask.Data(), height, width, out.Data());
   return out;
@@ -105,8 +102,8 @@ Napi::Value ImageIds(const Napi::CallbackInfo& info) {
 Napi::Value EulerStep(const Napi::CallbackInfo& info) {
   if (!info[0].IsTypedArray()) ThrowInvalidArgument(info.Env(), "Expected a Float32Array for x");
   const size_t count = info[0].As<Napi::TypedArray>().ElementLength();
-  const Napi::Float32Array x = FloatsArg(info, 0, "x", count);
-  const Napi::Float32Array v = FloatsArg(info, 1, "v", count);
+  const Napi::Float32Array x = ArrayArg<float>(info, 0, "x", count);
+  const Napi::Float32Array v = ArrayArg<float>(info, 1, "v", count);
   Napi::Float32Array out = Napi::Float32Array::New(info.Env(), count);
   std::copy(x.Data(), x.Data() + count, out.Data());
   flux::EulerStep(out.Data(), v.Data(), count, static_cast<float>(NumberArg(info, 2, "sigma")),
@@ -125,7 +122,7 @@ Napi::Value GaussianNoise(const Napi::CallbackInfo& info) {
 Napi::Value PreviewLatents(const Napi::CallbackInfo& info) {
   const flux::LatentGrid grid = GridArgs(info, 1);
   if (grid.channels != flux::kLatentChannels) ThrowInvalidArgument(info.Env(), "Expected 16 latent channels");
-  const Napi::Float32Array packed = FloatsArg(info, 0, "packed", grid.Size());
+  const Napi::Float32Array packed = ArrayArg<float>(info, 0, "packed", grid.Size());
   Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(info.Env(), static_cast<size_t>(grid.height) * grid.width * 3);
   flux::PreviewLatents(packed.Data(), grid, out.Data());
   return out;
@@ -160,21 +157,124 @@ Napi::Value LoraDeltas(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// imageToTensor(rgb [H*W*3], mask [H*W] | null, height, width) -> [3*H*W]
+Napi::Value ImageToTensor(const Napi::CallbackInfo& info) {
+  const int height = IntArg(info, 2, "height", 1, kMaxExtent);
+  const int width = IntArg(info, 3, "width", 1, kMaxExtent);
+  const size_t pixels = static_cast<size_t>(height) * width;
+  const Napi::Uint8Array rgb = ArrayArg<uint8_t>(info, 0, "rgb", pixels * 3);
+  const float* mask = info[1].IsNull() ? nullptr : ArrayArg<float>(info, 1, "mask", pixels).Data();
+  Napi::Float32Array out = Napi::Float32Array::New(info.Env(), pixels * 3);
+  flux::ImageToTensor(rgb.Data(), mask, height, width, out.Data());
+  return out;
+}
+
+// tensorToImage(image [3*H*W], height, width) -> RGB bytes [H*W*3]
+Napi::Value TensorToImage(const Napi::CallbackInfo& info) {
+  const int height = IntArg(info, 1, "height", 1, kMaxExtent);
+  const int width = IntArg(info, 2, "width", 1, kMaxExtent);
+  const size_t pixels = static_cast<size_t>(height) * width;
+  const Napi::Float32Array image = ArrayArg<float>(info, 0, "image", pixels * 3);
+  Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(info.Env(), pixels * 3);
+  flux::TensorToImage(image.Data(), height, width, out.Data());
+  return out;
+}
+
+// concatFillInput(x [L*64], maskedLatent [L*64], mask [L*256], tokens) -> [L*384]
+Napi::Value ConcatFillInput(const Napi::CallbackInfo& info) {
+  const int tokens = IntArg(info, 3, "tokens", 1, 1 << 20);
+  const size_t n = static_cast<size_t>(tokens);
+  const Napi::Float32Array x = ArrayArg<float>(info, 0, "x", n * 64);
+  const Napi::Float32Array masked = ArrayArg<float>(info, 1, "maskedLatent", n * 64);
+  const Napi::Float32Array mask = ArrayArg<float>(info, 2, "mask", n * 256);
+  Napi::Float32Array out = Napi::Float32Array::New(info.Env(), n * 384);
+  flux::ConcatFillInput(x.Data(), masked.Data(), mask.Data(), tokens, out.Data());
+  return out;
+}
+
+// binarizeMask(mask bytes) -> Float32Array of 0 and 1
+Napi::Value BinarizeMask(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) ThrowInvalidArgument(info.Env(), "Expected a Uint8Array for mask");
+  const size_t count = info[0].As<Napi::TypedArray>().ElementLength();
+  const Napi::Uint8Array mask = ArrayArg<uint8_t>(info, 0, "mask", count);
+  Napi::Float32Array out = Napi::Float32Array::New(info.Env(), count);
+  flux::BinarizeMask(mask.Data(), count, out.Data());
+  return out;
+}
+
+// normalizeLatent(values) / denormalizeLatent(values) -> a new Float32Array
+Napi::Value ScaleLatent(const Napi::CallbackInfo& info, void (*scale)(float*, size_t)) {
+  if (!info[0].IsTypedArray()) ThrowInvalidArgument(info.Env(), "Expected a Float32Array for values");
+  const size_t count = info[0].As<Napi::TypedArray>().ElementLength();
+  const Napi::Float32Array values = ArrayArg<float>(info, 0, "values", count);
+  Napi::Float32Array out = Napi::Float32Array::New(info.Env(), count);
+  std::copy(values.Data(), values.Data() + count, out.Data());
+  scale(out.Data(), count);
+  return out;
+}
+
+Napi::Value NormalizeLatent(const Napi::CallbackInfo& info) { return ScaleLatent(info, flux::NormalizeLatent); }
+
+Napi::Value DenormalizeLatent(const Napi::CallbackInfo& info) { return ScaleLatent(info, flux::DenormalizeLatent); }
+
+// blendNoise(noise, x0, sigma) -> sigma * noise + (1 - sigma) * x0
+Napi::Value BlendNoise(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) ThrowInvalidArgument(info.Env(), "Expected a Float32Array for noise");
+  const size_t count = info[0].As<Napi::TypedArray>().ElementLength();
+  const Napi::Float32Array noise = ArrayArg<float>(info, 0, "noise", count);
+  const Napi::Float32Array x0 = ArrayArg<float>(info, 1, "x0", count);
+  Napi::Float32Array out = Napi::Float32Array::New(info.Env(), count);
+  flux::BlendNoise(out.Data(), noise.Data(), x0.Data(), count, static_cast<float>(NumberArg(info, 2, "sigma")));
+  return out;
+}
+
+// padImage(image) -> image padded to multiples of 16; padMask({ data, width, height }) likewise;
+// cropImage(image, width, height).
+Napi::Value PadImage(const Napi::CallbackInfo& info) {
+  return ImageToJs(info.Env(), flux::PadImage(ImageFromJs(info[0], "image")));
+}
+
+Napi::Value PadMask(const Napi::CallbackInfo& info) {
+  const Image bytes = ImageFromJs(info[0], "mask");
+  if (bytes.channels != 1) ThrowInvalidArgument(info.Env(), "Expected a mask of 1 channel");
+  Mask mask(bytes.width, bytes.height, 0);
+  mask.values = bytes.pixels;
+  const Mask padded = flux::PadMask(mask);
+  Image out(padded.width, padded.height, 1);
+  out.pixels = padded.values;
+  return ImageToJs(info.Env(), out);
+}
+
+Napi::Value CropImage(const Napi::CallbackInfo& info) {
+  const Image image = ImageFromJs(info[0], "image");
+  const int width = IntArg(info, 1, "width", 1, image.width);
+  const int height = IntArg(info, 2, "height", 1, image.height);
+  return ImageToJs(info.Env(), flux::CropImage(image, width, height));
+}
+
 }  // namespace
 
 Napi::Object FluxMathExports(Napi::Env env) {
-  Napi::Object exports = Napi::Object::New(env);
-  exports.Set("sigmas", Napi::Function::New<Sigmas>(env, "sigmas"));
-  exports.Set("firstStep", Napi::Function::New<FirstStep>(env, "firstStep"));
-  exports.Set("packLatents", Napi::Function::New<PackLatents>(env, "packLatents"));
-  exports.Set("unpackLatents", Napi::Function::New<UnpackLatents>(env, "unpackLatents"));
-  exports.Set("maskToLatentChannels", Napi::Function::New<MaskToLatentChannels>(env, "maskToLatentChannels"));
-  exports.Set("imageIds", Napi::Function::New<ImageIds>(env, "imageIds"));
-  exports.Set("eulerStep", Napi::Function::New<EulerStep>(env, "eulerStep"));
-  exports.Set("gaussianNoise", Napi::Function::New<GaussianNoise>(env, "gaussianNoise"));
-  exports.Set("previewLatents", Napi::Function::New<PreviewLatents>(env, "previewLatents"));
-  exports.Set("loraDeltas", Napi::Function::New<LoraDeltas>(env, "loraDeltas"));
-  return exports;
+  return Functions(env, {{"sigmas", Sigmas},
+                         {"firstStep", FirstStep},
+                         {"packLatents", PackLatents},
+                         {"unpackLatents", UnpackLatents},
+                         {"maskToLatentChannels", MaskToLatentChannels},
+                         {"imageIds", ImageIds},
+                         {"eulerStep", EulerStep},
+                         {"gaussianNoise", GaussianNoise},
+                         {"previewLatents", PreviewLatents},
+                         {"loraDeltas", LoraDeltas},
+                         {"imageToTensor", ImageToTensor},
+                         {"tensorToImage", TensorToImage},
+                         {"concatFillInput", ConcatFillInput},
+                         {"binarizeMask", BinarizeMask},
+                         {"normalizeLatent", NormalizeLatent},
+                         {"denormalizeLatent", DenormalizeLatent},
+                         {"blendNoise", BlendNoise},
+                         {"padImage", PadImage},
+                         {"padMask", PadMask},
+                         {"cropImage", CropImage}});
 }
 
-}  // namespace outpaint::binding
+}  // namespace outpaint::testing

@@ -1,4 +1,4 @@
-#include "binding/outpaint_task.h"
+#include "binding/engine_task.h"
 
 #include <new>
 
@@ -23,15 +23,19 @@ Napi::Object ImageToJs(Napi::Env env, std::unique_ptr<Image> owned) {
 
 }  // namespace
 
-OutpaintTask::OutpaintTask(Napi::Env env, OutpaintBackend& backend)
-    : deferred_(Napi::Promise::Deferred::New(env)), backend_(backend) {}
+EngineTask::EngineTask(Napi::Env env, OutpaintBackend& backend, Kind kind)
+    : deferred_(Napi::Promise::Deferred::New(env)), backend_(backend), kind_(kind) {}
 
-Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, OutpaintBackend& backend, const Napi::Value& request,
-                                 const Napi::Function& on_progress) {
-  std::unique_ptr<OutpaintTask> task(new OutpaintTask(env, backend));
-  ReadOutpaintBaton(request, task->baton_);
-  task->channel_ = Channel::New(env, on_progress, "outpaint", 0, 1, task.get(),
-                                [](Napi::Env, void*, OutpaintTask* finished) { delete finished; });
+Napi::Object EngineTask::Start(Napi::Env env, TaskPool& pool, OutpaintBackend& backend, Kind kind, const Napi::Value& request,
+                               const Napi::Function& on_progress) {
+  std::unique_ptr<EngineTask> task(new EngineTask(env, backend, kind));
+  if (kind == Kind::kOutpaint) {
+    ReadOutpaintBaton(request, task->outpaint_);
+  } else {
+    ReadGenerateBaton(request, task->generate_);
+  }
+  task->channel_ = Channel::New(env, on_progress, kind == Kind::kOutpaint ? "outpaint" : "generate", 0, 1, task.get(),
+                                [](Napi::Env, void*, EngineTask* finished) { delete finished; });
 
   Napi::Object handle = Napi::Object::New(env);
   handle.Set("promise", task->deferred_.Promise());
@@ -39,7 +43,7 @@ Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, OutpaintBackend&
   handle.Set("cancel", Napi::Function::New(
                            env, [cancelled](const Napi::CallbackInfo&) { cancelled->store(true); }, "cancel"));
 
-  OutpaintTask* owned = task.release();  // the channel's finalizer deletes it from here on
+  EngineTask* owned = task.release();  // the channel's finalizer deletes it from here on
   if (!pool.Submit(owned)) {
     owned->error_code_ = "ENGINE_CLOSED";
     owned->error_message_ = "The fill engine is closed";
@@ -48,28 +52,34 @@ Napi::Object OutpaintTask::Start(Napi::Env env, TaskPool& pool, OutpaintBackend&
   return handle;
 }
 
-void OutpaintTask::Run() {
+void EngineTask::Run() {
   try {
-    result_ = std::make_unique<Image>(backend_.Run(baton_.request, *this));
+    if (kind_ == Kind::kOutpaint) {
+      result_ = std::make_unique<Image>(backend_.Run(outpaint_.request, *this));
+    } else {
+      GenerateResult generated = backend_.Generate(generate_.request, *this);
+      transformer_ = generated.transformer;
+      result_ = std::make_unique<Image>(std::move(generated.image));
+    }
   } catch (const NativeError& error) {
     error_code_ = error.code();
     error_message_ = error.what();
   } catch (const std::bad_alloc&) {
     error_code_ = "OUT_OF_MEMORY";
-    error_message_ = "Not enough memory for the outpaint canvas";
+    error_message_ = "Not enough memory for the canvas";
   } catch (const std::exception& error) {
     error_code_ = "INTERNAL";
     error_message_ = error.what();
   }
 }
 
-void OutpaintTask::Abandon() {
+void EngineTask::Abandon() {
   error_code_ = "ENGINE_CLOSED";
   error_message_ = "The fill engine closed before the task started";
   Deliver();
 }
 
-void OutpaintTask::Deliver() {
+void EngineTask::Deliver() {
   // After Release() the main thread may destroy this task at any moment: touch nothing after it.
   Channel channel = channel_;
   if (channel.NonBlockingCall(new Message{true, "", 0, 0, nullptr}) != napi_ok) {
@@ -78,17 +88,17 @@ void OutpaintTask::Deliver() {
   channel.Release();
 }
 
-void OutpaintTask::Report(const char* stage, int step, int total_steps) {
+void EngineTask::Report(const char* stage, int step, int total_steps) {
   auto* message = new Message{false, stage, step, total_steps, nullptr};
   if (channel_.NonBlockingCall(message) != napi_ok) delete message;
 }
 
-void OutpaintTask::Preview(Image image) {
+void EngineTask::Preview(Image image) {
   auto* message = new Message{false, "PREVIEW", 0, 0, std::make_unique<Image>(std::move(image))};
   if (channel_.NonBlockingCall(message) != napi_ok) delete message;
 }
 
-void OutpaintTask::CallJs(Napi::Env env, Napi::Function on_progress, OutpaintTask* task, Message* message) {
+void EngineTask::CallJs(Napi::Env env, Napi::Function on_progress, EngineTask* task, Message* message) {
   std::unique_ptr<Message> owned(message);
   if (env == nullptr || message == nullptr) return;
   if (message->done) {
@@ -108,13 +118,21 @@ void OutpaintTask::CallJs(Napi::Env env, Napi::Function on_progress, OutpaintTas
   }
 }
 
-void OutpaintTask::Settle(Napi::Env env) {
-  baton_.source.Reset();
+void EngineTask::Settle(Napi::Env env) {
+  outpaint_.source.Reset();
+  generate_.source.Reset();
   if (!result_) {
     deferred_.Reject(MakeCodedError(env, error_code_, error_message_).Value());
     return;
   }
-  deferred_.Resolve(ImageToJs(env, std::move(result_)));
+  if (kind_ == Kind::kOutpaint) {
+    deferred_.Resolve(ImageToJs(env, std::move(result_)));
+    return;
+  }
+  Napi::Object generated = Napi::Object::New(env);
+  generated.Set("image", ImageToJs(env, std::move(result_)));
+  generated.Set("transformer", transformer_);
+  deferred_.Resolve(generated);
 }
 
 }  // namespace outpaint::binding

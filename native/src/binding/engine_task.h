@@ -6,20 +6,24 @@
 #include <memory>
 #include <string>
 
-#include "binding/baton.h"
 #include "backends/outpaint_backend.h"
+#include "binding/baton.h"
 #include "runtime/progress.h"
 #include "runtime/task_pool.h"
 
 namespace outpaint::binding {
 
-// One outpaint on the engine's pool. Created on the main thread; runs on a pool thread; its
-// progress and result travel back through a thread-safe function and only become JS values on
-// the main thread, where the task is also destroyed.
-class OutpaintTask final : public PoolTask, public ProgressSink {
+// One outpaint or generation on the engine's pool. Created on the main thread; runs on a pool
+// thread; its progress and result travel back through a thread-safe function and only become JS
+// values on the main thread, where the task is also destroyed.
+class EngineTask final : public PoolTask, public ProgressSink {
  public:
-  // Returns { promise, cancel } and hands the task to `pool`, which runs it on `backend`.
-  static Napi::Object Start(Napi::Env env, TaskPool& pool, OutpaintBackend& backend, const Napi::Value& request,
+  enum class Kind { kOutpaint, kGenerate };
+
+  // Reads `request` as the kind's baton, hands the task to `pool`, which runs it on `backend`,
+  // and returns { promise, cancel }. The promise resolves to the image (outpaint) or to
+  // { image, transformer } (generate).
+  static Napi::Object Start(Napi::Env env, TaskPool& pool, OutpaintBackend& backend, Kind kind, const Napi::Value& request,
                             const Napi::Function& on_progress);
 
   void Run() override;
@@ -39,18 +43,21 @@ class OutpaintTask final : public PoolTask, public ProgressSink {
     int total_steps = 0;
     std::unique_ptr<Image> preview;
   };
-  static void CallJs(Napi::Env env, Napi::Function on_progress, OutpaintTask* task, Message* message);
-  using Channel = Napi::TypedThreadSafeFunction<OutpaintTask, Message, &OutpaintTask::CallJs>;
+  static void CallJs(Napi::Env env, Napi::Function on_progress, EngineTask* task, Message* message);
+  using Channel = Napi::TypedThreadSafeFunction<EngineTask, Message, &EngineTask::CallJs>;
 
-  OutpaintTask(Napi::Env env, OutpaintBackend& backend);
+  EngineTask(Napi::Env env, OutpaintBackend& backend, Kind kind);
   void Settle(Napi::Env env);
 
   Napi::Promise::Deferred deferred_;
   OutpaintBackend& backend_;
-  OutpaintBaton baton_;
+  const Kind kind_;
+  OutpaintBaton outpaint_;
+  GenerateBaton generate_;
   Channel channel_;
   std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<Image> result_;
+  std::string transformer_;
   std::string error_code_;
   std::string error_message_;
 };
