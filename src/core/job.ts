@@ -27,6 +27,11 @@ export interface GenerateSpec {
   prompt: string | null;
   /** 1 from text; for an image, the share of the schedule redone (Astria's denoising_strength). */
   strength: number;
+  /**
+   * The prompt's cfg_scale when it gave one; null: the transformer's own default (FLUX.1 [dev] is
+   * distilled for about 3.5, FLUX.1 Fill for 30), known only on the worker that runs it.
+   */
+  guidance: number | null;
 }
 
 /** The validated, normalised work order of one job: everything the runner needs besides the input image. */

@@ -31,6 +31,8 @@ export interface PromptSizes {
   h: number | null;
   ar: string | null;
   denoisingStrength: number;
+  /** The prompt's own cfg_scale, if it gave one. */
+  guidance: number | null;
 }
 
 const FLAG_FIELDS = { width: "text (--outpaint_width)", height: "text (--outpaint_height)", size: "text (--outpaint_width/--outpaint_height)" };
@@ -40,9 +42,9 @@ export function planPrompt(parsed: ParsedPromptText, sizes: PromptSizes, input: 
   const text = textGuidance(parsed.text);
   const generate: GenerateSpec | null = input
     ? sizes.denoisingStrength > 0
-      ? { from: "IMAGE", width: input.width, height: input.height, prompt: text, strength: sizes.denoisingStrength }
+      ? { from: "IMAGE", width: input.width, height: input.height, prompt: text, strength: sizes.denoisingStrength, guidance: sizes.guidance }
       : null
-    : { from: "TEXT", ...generatedSize(sizes), prompt: text, strength: 1 };
+    : { from: "TEXT", ...generatedSize(sizes), prompt: text, strength: 1, guidance: sizes.guidance };
   const original = generate ?? input!;
   const flags = parsed.outpaint;
   if (!flags) {

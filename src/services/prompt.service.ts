@@ -93,7 +93,7 @@ export class PromptService {
     }
     const loras = await this.tunes.resolveLoras(owner, tune, parsed.loras, "text");
     const image = request.inputImage ? await this.images.prepare(owner, request.inputImage, "inputImage") : null;
-    const plan = planPrompt(parsed, { w, h, ar: request.ar ?? null, denoisingStrength }, image);
+    const plan = planPrompt(parsed, { w, h, ar: request.ar ?? null, denoisingStrength, guidance: request.cfgScale ?? null }, image);
     const { placement } = plan;
     const params: PromptParams = {
       cleanText: parsed.text,

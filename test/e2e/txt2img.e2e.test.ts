@@ -93,7 +93,7 @@ describe("text to image on an API node, whose GPU workers run FLUX", () => {
     await api.dispose();
   });
 
-  const JOB = `id status stage width height input { id } generate { stage width height prompt strength } promptText
+  const JOB = `id status stage width height input { id } generate { stage width height prompt strength guidance } promptText
     placement { x y width height } passes { number width height top right bottom left } generator generated { id }`;
 
   test("both txt2img requests are accepted and planned: the 1024x1024 image from the text, then the outpaint to 1792x1024 with --outpaint_prompt", async () => {
@@ -113,7 +113,7 @@ describe("text to image on an API node, whose GPU workers run FLUX", () => {
       const [job] = record.jobs;
       assert.equal(job.status, "QUEUED", "waits for a GPU worker");
       assert.deepEqual([job.width, job.height, job.input], [1792, 1024, null]);
-      assert.deepEqual(job.generate, { stage: "TXT2IMG", width: 1024, height: 1024, prompt: CLEAN_TEXT, strength: 1 });
+      assert.deepEqual(job.generate, { stage: "TXT2IMG", width: 1024, height: 1024, prompt: CLEAN_TEXT, strength: 1, guidance: null });
       assert.equal(job.promptText, prompt);
       assert.deepEqual(job.placement, { x, y: 0, width: 1024, height: 1024 });
       // FLUX's passes add at most 512 px to a side (MAX_EXTEND_PER_PASS): 384 + 384 is one pass, 768 on one side two.
@@ -134,7 +134,7 @@ describe("text to image on an API node, whose GPU workers run FLUX", () => {
     const plain = await jobsOf(only.body.id);
     assert.deepEqual([plain.generate, plain.width, plain.height], [null, 864, 1296]);
     const img2img = await jobsOf(redo.body.id);
-    assert.deepEqual(img2img.generate, { stage: "IMG2IMG", width: 451, height: 300, prompt: CLEAN_TEXT, strength: 0.6 });
+    assert.deepEqual(img2img.generate, { stage: "IMG2IMG", width: 451, height: 300, prompt: CLEAN_TEXT, strength: 0.6, guidance: null });
     assert.ok(img2img.input?.id, "the input image is the job's input");
   });
 

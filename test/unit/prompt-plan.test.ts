@@ -8,8 +8,12 @@ import { planPrompt } from "../../src/services/prompt-plan.js";
 
 const LORA_TEXT = "<lora:1533312:1.0> ohwx woman, dressed in cozy peach sweater, shoulders up, depth of field";
 const CLEAN_TEXT = "ohwx woman, dressed in cozy peach sweater, shoulders up, depth of field";
-const plan = (text: string, sizes: { w?: number; h?: number; ar?: string; denoisingStrength?: number }, input: { width: number; height: number } | null) =>
-  planPrompt(parsePromptText(text, "text"), { w: sizes.w ?? null, h: sizes.h ?? null, ar: sizes.ar ?? null, denoisingStrength: sizes.denoisingStrength ?? 0 }, input);
+const plan = (text: string, sizes: { w?: number; h?: number; ar?: string; denoisingStrength?: number; guidance?: number }, input: { width: number; height: number } | null) =>
+  planPrompt(
+    parsePromptText(text, "text"),
+    { w: sizes.w ?? null, h: sizes.h ?? null, ar: sizes.ar ?? null, denoisingStrength: sizes.denoisingStrength ?? 0, guidance: sizes.guidance ?? null },
+    input,
+  );
 
 test("outpaint only: an input image, denoising strength 0: no generate stage, the image placed top-center", () => {
   const planned = plan("--outpaint top-center --outpaint_width 864 --outpaint_height 1296", {}, { width: 512, height: 512 });
@@ -20,7 +24,7 @@ test("outpaint only: an input image, denoising strength 0: no generate stage, th
 
 test("txt2img + outpaint: the 1024x1024 image from the text, then placed top-center on 1792x1024 and outpainted with --outpaint_prompt", () => {
   const planned = plan(`${LORA_TEXT} --outpaint top-center --outpaint_width 1792 --outpaint_height 1024 --outpaint_prompt "fields"`, { w: 1024, h: 1024 }, null);
-  assert.deepEqual(planned.generate, { from: "TEXT", width: 1024, height: 1024, prompt: CLEAN_TEXT, strength: 1 });
+  assert.deepEqual(planned.generate, { from: "TEXT", width: 1024, height: 1024, prompt: CLEAN_TEXT, strength: 1, guidance: null });
   assert.deepEqual(planned.placement, { canvasWidth: 1792, canvasHeight: 1024, x: 384, y: 0, width: 1024, height: 1024 });
   assert.deepEqual([planned.outpaints, planned.outpaintPrompt], [true, "fields"]);
 });
@@ -39,8 +43,8 @@ test("without --outpaint_prompt the outpaint stage takes the main text; without 
 });
 
 test("img2img: an input image with denoising strength above 0 is redone first at that strength, at its own size", () => {
-  const planned = plan(`${CLEAN_TEXT} --outpaint center --outpaint_width 900`, { denoisingStrength: 0.55 }, { width: 600, height: 400 });
-  assert.deepEqual(planned.generate, { from: "IMAGE", width: 600, height: 400, prompt: CLEAN_TEXT, strength: 0.55 });
+  const planned = plan(`${CLEAN_TEXT} --outpaint center --outpaint_width 900`, { denoisingStrength: 0.55, guidance: 4 }, { width: 600, height: 400 });
+  assert.deepEqual(planned.generate, { from: "IMAGE", width: 600, height: 400, prompt: CLEAN_TEXT, strength: 0.55, guidance: 4 }, "cfg_scale given: it rules this stage too");
   assert.deepEqual(planned.placement, { canvasWidth: 900, canvasHeight: 400, x: 150, y: 0, width: 600, height: 400 });
   assert.equal(plan(CLEAN_TEXT, { denoisingStrength: 0.5 }, { width: 600, height: 400 }).outpaints, false, "image to image alone");
 });

@@ -133,7 +133,9 @@ export class JobResolver {
   @FieldResolver(() => GenerateStage, { nullable: true, description: "The stage before the outpaint, when the job has one." })
   generate(@Root() job: JobRecord): GenerateStage | null {
     const plan = job.spec.generate;
-    return plan ? { stage: plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG", width: plan.width, height: plan.height, prompt: plan.prompt, strength: plan.strength } : null;
+    return plan
+      ? { stage: plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG", width: plan.width, height: plan.height, prompt: plan.prompt, strength: plan.strength, guidance: plan.guidance }
+      : null;
   }
 
   @FieldResolver(() => Image, { nullable: true, description: "The generate stage's image, kept: the original the outpaint placed." })

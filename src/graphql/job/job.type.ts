@@ -97,6 +97,9 @@ export class GenerateStage {
 
   @Field(() => Float, { description: "1 from text; for an image, the share of the schedule redone (Astria's denoising_strength)." })
   strength!: number;
+
+  @Field(() => Float, { nullable: true, description: "The prompt's cfg_scale; null: the transformer's own default (FLUX.1 [dev] 3.5, FLUX.1 Fill the job's guidance)." })
+  guidance!: number | null;
 }
 
 @ObjectType({ description: "Queued work that produces one outpainted image." })

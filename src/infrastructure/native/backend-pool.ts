@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { Logger } from "pino";
 import type { Backend } from "../../core/tune.js";
 import { OutpaintEngine, type EngineStats } from "./outpaint-engine.js";
-import { fluxModelDir, loraFile, missingTokenizerFiles } from "./flux-model-dir.js";
+import { fluxDevTransformer, fluxModelDir, loraFile, missingTokenizerFiles } from "./flux-model-dir.js";
 import { FluxTokenizers } from "./flux-tokenizers.js";
 
 /**
@@ -56,6 +56,11 @@ export class BackendPool {
   }
 
   /** Where a LoRA tune's weights live. */
+  /** Whether text to image runs on FLUX.1 [dev]'s transformer here (else on Fill, fully masked). */
+  hasFluxDev(): boolean {
+    return existsSync(fluxDevTransformer(this.modelsDir));
+  }
+
   loraFile(tuneId: string): string {
     return loraFile(this.modelsDir, tuneId);
   }

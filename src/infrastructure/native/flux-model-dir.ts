@@ -13,6 +13,14 @@ export function fluxModelDir(modelsDir: string): string {
   return join(modelsDir, FLUX_MODEL_SUBDIR);
 }
 
+/**
+ * FLUX.1 [dev]'s transformer for text to image, beside the Fill directory (the addon finds it the
+ * same way); without it the addon generates with Fill and the whole canvas masked.
+ */
+export function fluxDevTransformer(modelsDir: string): string {
+  return join(modelsDir, "flux1-dev", "transformer.plan");
+}
+
 export function loraFile(modelsDir: string, tuneId: string): string {
   return join(modelsDir, LORA_SUBDIR, `${tuneId}.safetensors`);
 }

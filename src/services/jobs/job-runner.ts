@@ -12,6 +12,9 @@ import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import { JobFailure } from "./job-failure.js";
 import { ProgressTracker } from "./progress-tracker.js";
 
+/** FLUX.1 [dev]'s usual guidance (diffusers' FluxPipeline examples; the model is guidance-distilled). */
+const FLUX_DEV_GUIDANCE = 3.5;
+
 /** Steps between the GPU backend's latent previews. */
 const FLUX_PREVIEW_EVERY = 5;
 
@@ -81,13 +84,13 @@ export class JobRunner {
   }
 
   /** The denoiser's settings for one stage: its text as token ids, and the sampler's settings. */
-  #denoise(job: JobRecord, { tokenizers }: JobBackend, prompt: string | null, strength: number): DenoiseRequest | undefined {
+  #denoise(job: JobRecord, { tokenizers }: JobBackend, prompt: string | null, strength: number, guidance = job.spec.guidance): DenoiseRequest | undefined {
     if (!tokenizers) return undefined;
     const { spec } = job;
     return {
       ...tokenizers.encode(prompt),
       steps: spec.steps,
-      guidance: spec.guidance,
+      guidance,
       strength,
       previewEvery: FLUX_PREVIEW_EVERY,
       loras: (spec.loras ?? []).map((lora) => ({ path: this.backends.loraFile(lora.tuneId), weight: lora.weight })),
@@ -101,7 +104,7 @@ export class JobRunner {
    */
   async #generate(job: JobRecord, backend: JobBackend, input: RawImage | null, tracker: ProgressTracker, signal: AbortSignal): Promise<{ image: RawImage; steps: number }> {
     const plan = job.spec.generate!;
-    const denoise = this.#denoise(job, backend, plan.prompt, plan.strength);
+    const denoise = this.#denoise(job, backend, plan.prompt, plan.strength, plan.guidance ?? (this.backends.hasFluxDev() ? FLUX_DEV_GUIDANCE : job.spec.guidance));
     if (!denoise) throw new JobFailure("BACKEND_UNAVAILABLE", `Tune ${job.tuneId} cannot generate an image: only FLUX_FILL_TRT tunes do`);
     const stage = plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG";
     let stageSteps = 0;
