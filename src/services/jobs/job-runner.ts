@@ -113,12 +113,17 @@ export class JobRunner {
       { width: plan.width, height: plan.height, seed: job.spec.seed, ...(input ? { init: input } : {}), denoise },
       {
         signal,
-        onProgress: ({ step, totalSteps }) => {
+        onProgress: (progress) => {
+          // Loading the engines on first use reports PREPARING; the denoising steps are this stage's.
+          if (progress.stage === "PREPARING") {
+            tracker.update({ stage: "PREPARING", pass: 0, step: 0, totalSteps: 0 });
+            return;
+          }
           const now = performance.now();
           this.metrics.stepTook(stage, (now - lastStepAt) / 1000);
           lastStepAt = now;
-          stageSteps = totalSteps;
-          tracker.update({ stage, pass: 0, step, totalSteps: totalSteps * (1 + job.spec.passes.length) + 1 });
+          stageSteps = progress.totalSteps;
+          tracker.update({ stage, pass: 0, step: progress.step, totalSteps: progress.totalSteps * (1 + job.spec.passes.length) + 1 });
         },
       },
     );
