@@ -220,7 +220,7 @@ describe("Runware's API over WebSocket and HTTP", () => {
     }
   });
 
-  test("WebSocket: authentication answers a session, ping a pong, and a task before authentication is refused as invalidApiKey", async () => {
+  test("WebSocket: authentication answers a session, ping a pong, a task before authentication is refused as invalidApiKey, and the seed's request streams its result", async () => {
     const socket = new WebSocket(`${server.wsUrl.replace(/\/graphql$/, "/v1")}?sdk=js&version=1.3.2`);
     const messages: unknown[] = [];
     socket.on("message", (raw) => messages.push(JSON.parse(raw.toString())));
@@ -234,6 +234,16 @@ describe("Runware's API over WebSocket and HTTP", () => {
     assert.match(session.connectionSessionUUID, /^[0-9a-f-]{36}$/);
     socket.send(JSON.stringify([{ taskType: "ping", ping: true }]));
     assert.deepEqual(await next(3), { data: [{ taskType: "ping", pong: true }] });
+    // The seed's request shape over the socket: the answer comes as its own frame, naming its task.
+    const taskUUID = randomUUID();
+    socket.send(
+      JSON.stringify([
+        { taskType: "imageInference", taskUUID, positivePrompt: "__BLANK__", seedImage: dataUri(seed), outpaint: { top: 64, right: 64, bottom: 64, left: 64 }, model: "runware:102@1", width: 384, height: 384, steps: 40 },
+      ]),
+    );
+    const [result] = ((await next(4)) as { data: Item[] }).data;
+    assert.deepEqual([result!.taskType, result!.taskUUID], ["imageInference", taskUUID]);
+    assert.equal((await sharp(Buffer.from(await (await fetch(result!.imageURL!)).arrayBuffer())).metadata()).width, 384);
     socket.close();
   });
 });
