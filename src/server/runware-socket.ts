@@ -50,59 +50,85 @@ export class RunwareSocket {
   }
 
   #serve(ws: WebSocket, request: IncomingMessage): void {
-    const origin = baseUrlOf(request, this.options.publicUrl);
-    let session: { caller: Caller; authorization: string | undefined } | null = null;
-    const send = (frame: RunwareFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-    };
+    const connection = new Connection(ws, request, baseUrlOf(request, this.options.publicUrl), this.services, this.gate, this.revoked);
     ws.on("error", (error) => this.logger.debug({ err: error }, "Runware WebSocket error"));
-    ws.on("message", (raw: RawData, isBinary: boolean) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(isBinary ? raw.toString() : raw.toString("utf8"));
-      } catch {
-        send({ errors: [{ code: "invalidRequest", message: "Expected a JSON array of task objects" }] });
-        return;
-      }
-      for (const item of readTasks(body)) {
-        if ("refused" in item) {
-          send({ errors: [item.refused] });
-          continue;
-        }
-        const { task } = item;
-        if (task.taskType === "ping") {
-          send({ data: [{ taskType: "ping", pong: true }] });
-        } else if (task.taskType === "authentication") {
-          const authorization = bearerOf(task.apiKey) ?? request.headers.authorization;
-          this.gate.admit(authorization).then(
-            (caller) => {
-              session = { caller, authorization };
-              if (caller.keyId) this.revoked.add(ws, caller.keyId);
-              send({ data: [{ taskType: "authentication", connectionSessionUUID: task.connectionSessionUUID ?? randomUUID() }] });
-            },
-            (error: unknown) => {
-              send({ errors: [invalidApiKey(error)] });
-              ws.close(CLOSE_FORBIDDEN, "Forbidden: invalid API key");
-            },
-          );
-        } else if (!session) {
-          send({ errors: [{ ...invalidApiKey(null), message: "Send an authentication task with the API key first", taskType: task.taskType, taskUUID: task.taskUUID }] });
-        } else {
-          void this.#run(session, task, origin, send);
-        }
-      }
+    // Messages are read in order, and an authentication is settled before the tasks after it run,
+    // so a client may send [authentication, task] in one message, as over HTTP.
+    let reading: Promise<void> = Promise.resolve();
+    ws.on("message", (raw: RawData) => {
+      reading = reading.then(() => connection.read(raw.toString("utf8")));
     });
+  }
+}
+
+/** One client's socket: its authentication, and the tasks it sends. */
+class Connection {
+  #session: { authorization: string | undefined } | null = null;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly request: IncomingMessage,
+    private readonly origin: string,
+    private readonly services: Services,
+    private readonly gate: RequestGate,
+    private readonly revoked: RevokedSockets,
+  ) {}
+
+  async read(text: string): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      this.#send({ errors: [{ code: "invalidRequest", message: "Expected a JSON array of task objects" }] });
+      return;
+    }
+    for (const item of readTasks(body)) {
+      if ("refused" in item) {
+        this.#send({ errors: [item.refused] });
+        continue;
+      }
+      const { task } = item;
+      if (task.taskType === "ping") this.#send({ data: [{ taskType: "ping", pong: true }] });
+      else if (task.taskType === "authentication") {
+        if (!(await this.#authenticate(task.apiKey, task.connectionSessionUUID))) return;
+      } else if (!this.#session) {
+        this.#send({ errors: [{ ...invalidApiKey(null), message: "Send an authentication task with the API key first", taskType: task.taskType, taskUUID: task.taskUUID }] });
+      } else {
+        // Not awaited: a long inference must not hold up the messages after it.
+        void this.#run(this.#session.authorization, task);
+      }
+    }
+  }
+
+  /** True when the key admits; otherwise the refusal is sent and the socket closed. */
+  async #authenticate(apiKey: string | null, sessionUUID: string | null): Promise<boolean> {
+    const authorization = bearerOf(apiKey) ?? this.request.headers.authorization;
+    try {
+      const caller = await this.gate.admit(authorization);
+      this.#session = { authorization };
+      if (caller.keyId) this.revoked.add(this.ws, caller.keyId);
+      this.#send({ data: [{ taskType: "authentication", connectionSessionUUID: sessionUUID ?? randomUUID() }] });
+      return true;
+    } catch (error) {
+      this.#send({ errors: [invalidApiKey(error)] });
+      this.ws.close(CLOSE_FORBIDDEN, "Forbidden: invalid API key");
+      return false;
+    }
   }
 
   /** Every task is admitted again (a revoked key stops at once, each task takes a rate-limit token). */
-  async #run(session: { authorization: string | undefined }, task: WorkTask, origin: string, send: (frame: RunwareFrame) => void): Promise<void> {
+  async #run(authorization: string | undefined, task: WorkTask): Promise<void> {
     let caller: Caller;
     try {
-      caller = await this.gate.admit(session.authorization);
+      caller = await this.gate.admit(authorization);
     } catch (error) {
-      send({ errors: [toRunwareError(error).json(task)] });
+      this.#send({ errors: [toRunwareError(error).json(task)] });
       return;
     }
-    await this.services.runware.run(caller.owner, task, origin, ({ data, errors }) => send({ ...(data ? { data } : {}), ...(errors ? { errors } : {}) }));
+    await this.services.runware.run(caller.owner, task, this.origin, ({ data, errors }) => this.#send({ ...(data ? { data } : {}), ...(errors ? { errors } : {}) }));
+  }
+
+  #send(frame: RunwareFrame): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
   }
 }

@@ -275,6 +275,17 @@ describe("Runware's API with API keys", () => {
     assert.equal((refused as { error?: RunwareError })?.error?.code, "invalidApiKey", JSON.stringify(refused));
     await wrong.disconnect();
 
+    // Authentication and a task in one message, as over HTTP: the task runs as the key's owner.
+    const raw = new WebSocket(`${server.wsUrl.replace(/\/graphql$/, "/v1")}`);
+    const frames: { data?: { taskType: string }[]; errors?: RunwareError[] }[] = [];
+    raw.on("message", (message) => frames.push(JSON.parse(message.toString())));
+    await new Promise((resolve) => raw.once("open", resolve));
+    raw.send(JSON.stringify([{ taskType: "authentication", apiKey: key }, { taskType: "getResponse", taskUUID: randomUUID() }]));
+    await waitFor("two frames", () => frames.length >= 2);
+    assert.equal(frames[0]!.data?.[0]?.taskType, "authentication");
+    assert.equal(frames[1]!.errors?.[0]?.code, "taskNotFound", JSON.stringify(frames[1]));
+    raw.close();
+
     const right = sdk(server, key);
     await right.ensureConnection();
     const png = await sharp({ create: { width: 128, height: 128, channels: 3, background: "#3a6" } }).png().toBuffer();
