@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const { buildAppSchema, printAppSchema } = await import("../dist/src/graphql/schema.js");
-const { createEvents } = await import("../dist/src/services/events/topics.js");
+const { createEvents } = await import("../dist/src/infrastructure/events/topics.js");
 const path = fileURLToPath(new URL("../schema.graphql", import.meta.url));
 writeFileSync(path, printAppSchema(await buildAppSchema(createEvents())));
 console.log(`wrote ${path}`);

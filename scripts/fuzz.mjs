@@ -1,7 +1,10 @@
 // A longer fuzz run over the prompt-text parser and the image decode path, using the targets in
 // test/fuzz/fuzz-targets.ts compiled to dist (run `npm run build:ts` first). Prints a markdown report.
 //
-//   npm run fuzz -- [--seconds 60] [--seed N] [--target prompt|image] [--path P]
+//   npm run fuzz -- [--seconds 60] [--seed N] [--target prompt|image|multipart] [--path P]
+//
+// The multipart target runs against a real server (outpaint serve on a free loopback port and a
+// scratch data directory), started here for the run.
 //
 // Each target runs in a worker thread so that a synchronous hang can be noticed and reported from
 // here, with its input. A native crash takes the whole process down; the image input in flight is
@@ -23,13 +26,14 @@ const HANG_MS = 30_000;
 const TARGETS = {
   prompt: "parsePromptText",
   image: "inspectImage → decodeImage",
+  multipart: "multipart uploads → a running server",
 };
 
 if (isMainThread) await main();
 else await runWorker();
 
 async function main() {
-  const usage = "usage: npm run fuzz -- [--seconds 60] [--seed N] [--target prompt|image] [--path P]";
+  const usage = "usage: npm run fuzz -- [--seconds 60] [--seed N] [--target prompt|image|multipart] [--path P]";
   let args;
   try {
     ({ values: args } = parseArgs({
@@ -67,15 +71,22 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
 
   console.error(`fuzzing ${targets.join(" and ")} for ${seconds} s with seed ${seed}`);
+  const server = targets.includes("multipart")
+    ? await (await import(join(root, "dist/test/helpers/server-process.js"))).ServerProcess.start()
+    : null;
   const results = [];
-  for (const target of targets) {
-    results.push(await runTarget(target, (seconds * 1000) / targets.length, seed, args.path));
+  try {
+    for (const target of targets) {
+      results.push(await runTarget(target, (seconds * 1000) / targets.length, seed, args.path, server?.url));
+    }
+  } finally {
+    await server?.dispose();
   }
   printReport(results, seconds, seed);
   process.exit(results.some((result) => result.failure) ? 1 : 0);
 }
 
-function runTarget(target, ms, seed, path) {
+function runTarget(target, ms, seed, path, serverUrl) {
   // [0]: cases started, [1]: length of the input in flight (bytes, or UTF-16 units for text)
   const progress = new Int32Array(new SharedArrayBuffer(8));
   const mirror = new SharedArrayBuffer(MIRROR_BYTES);
@@ -85,7 +96,7 @@ function runTarget(target, ms, seed, path) {
     let lastCount = -1;
     let lastChange = performance.now();
     let done = false;
-    const worker = new Worker(new URL(import.meta.url), { workerData: { target, ms, seed, path, progress, mirror } });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { target, ms, seed, path, progress, mirror, serverUrl } });
     const inFlight = () => {
       const length = Atomics.load(progress, 1);
       if (target === "prompt") {
@@ -128,7 +139,7 @@ async function preview(input) {
 }
 
 async function runWorker() {
-  const { target, ms, seed, path, progress, mirror } = workerData;
+  const { target, ms, seed, path, progress, mirror, serverUrl } = workerData;
   const fc = (await import("fast-check")).default;
   const targets = await import(targetsPath);
   const units = new Uint16Array(mirror);
@@ -150,15 +161,21 @@ async function runWorker() {
   let detail = "";
   if (target === "prompt") {
     property = targets.promptProperty((input) => mirrorText(input.text));
+  } else if (target === "multipart") {
+    const { multipartProperty } = await import(join(root, "dist/test/fuzz/multipart-target.js"));
+    const sharp = (await import("sharp")).default;
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#4a7" } }).png().toBuffer();
+    detail = `against ${serverUrl}`;
+    property = multipartProperty(serverUrl, png, (input) => mirrorBytes(input.body));
   } else {
     const seeds = await targets.makeImageSeeds();
     detail = `${seeds.length} seeds`;
-    property = targets.imageProperty(seeds, (input) => mirrorBytes(input.bytes));
+    property = targets.imageProperty(seeds, (input) => mirrorBytes(input.bytes), 20_000);
   }
   const started = performance.now();
   const run = await fc.check(property, { seed, path, numRuns: Number.MAX_SAFE_INTEGER, plugins: [fc.interruptAfterTimeLimit(ms)] });
   const seconds = (performance.now() - started) / 1000;
-  if (target === "image") rmSync(inFlightImage, { force: true });
+  if (target !== "prompt") rmSync(inFlightImage, { force: true });
   const result = { runs: run.numRuns, fuzzSeconds: seconds, detail };
   if (run.failed) {
     const error = run.errorInstance;

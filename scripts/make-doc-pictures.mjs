@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import sharp from "sharp";
 
 const root = new URL("..", import.meta.url).pathname;
-const { FillEngine } = await import(`${root}dist/src/native/fill-engine.js`);
+const { OutpaintEngine } = await import(`${root}dist/src/infrastructure/native/outpaint-engine.js`);
 const { presetPlacement, placeByExtension } = await import(`${root}dist/src/core/geometry.js`);
 
 const photos = `${root}.cache/test-assets/photos`;
@@ -23,7 +23,7 @@ const cases = [
   { name: "rocket-16-9", photo: "rocket.jpg", place: (size) => presetPlacement(size, "ASPECT_16_9", 1), what: "ASPECT_16_9" },
 ];
 
-const engine = FillEngine.open({ threads: 2 });
+const engine = OutpaintEngine.open({ threads: 2 });
 try {
   for (const item of cases) {
     const { data, info } = await sharp(`${photos}/${item.photo}`).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
@@ -33,7 +33,7 @@ try {
       original: { data, width: info.width, height: info.height, channels: 3 },
       placement,
       infill: "PATCHMATCH",
-      feather: 8,
+      blur: 8,
       seed: 1,
     });
     const seconds = (performance.now() - started) / 1000;

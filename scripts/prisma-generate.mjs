@@ -1,4 +1,4 @@
-// Generates the Prisma clients into src/db/generated/{sqlite,postgresql}, writing the derived
+// Generates the Prisma clients into src/infrastructure/db/generated/{sqlite,postgresql}, writing the derived
 // PostgreSQL schema first. `prisma generate` needs no schema engine, but Prisma's CLI fetches
 // one before it starts unless PRISMA_SCHEMA_ENGINE_BINARY names a file; pointing it at any
 // existing file lets generation run offline. Users with network access and their own

@@ -21,8 +21,8 @@ export function postgresSchemaText() {
     BANNER +
     replace(
       replace(sqlite, 'provider = "sqlite"', 'provider = "postgresql"'),
-      'output              = "../src/db/generated/sqlite"',
-      'output              = "../../src/db/generated/postgresql"',
+      'output              = "../src/infrastructure/db/generated/sqlite"',
+      'output              = "../../src/infrastructure/db/generated/postgresql"',
     )
   );
 }

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { applyMigrations } from "../../dist/src/db/migrate.js";
-import { applyPostgresMigrations } from "../../dist/src/db/migrate-postgres.js";
+import { applyMigrations } from "../../dist/src/infrastructure/db/migrate.js";
+import { applyPostgresMigrations } from "../../dist/src/infrastructure/db/migrate-postgres.js";
 import { MIGRATIONS_DIR, POSTGRES_MIGRATIONS_DIR } from "../../dist/src/core/paths.js";
 
 const INSERT_TUNE = `INSERT INTO "Tune" ("id", "title", "kind", "backend", "isDefault") VALUES ('tune', 'CPU fill', 'BASE', 'CPU_FILL', true)`;

@@ -322,9 +322,11 @@ function report(database, { sequential: s, throughput, metricsCheck, logErrors }
   const [durable, relaxed] = setup.durability;
   const targets = [
     { target: `API (${setup.title}): p99 added latency to first event < 20 ms`, measured: `${ms(s.addedToFirstProgress.p99)} ms`, met: s.addedToFirstProgress.p99 < 20 },
-    database === "sqlite"
-      ? { target: "API: >= 200 accepted jobs/s on SQLite", measured: `${throughput.serverPerSecond.toFixed(0)}/s`, met: throughput.serverPerSecond >= 200 }
-      : { target: `API (${setup.title}): accepted jobs/s, reported (no target)`, measured: `${throughput.serverPerSecond.toFixed(0)}/s`, met: true },
+    {
+      target: `API (${setup.title}): accepted jobs/s >= 0.5x the bare insert's (${setup.knob} ${durable})`,
+      measured: `${throughput.serverPerSecond.toFixed(0)}/s = ${ratio(throughput.serverPerSecond / throughput.barePerSecond[durable])}`,
+      met: throughput.serverPerSecond >= 0.5 * throughput.barePerSecond[durable],
+    },
   ];
   const row = (label, sum, base) => [label, ms(sum.p50), ms(sum.p99), base ? ratio(sum.p50 / base.p50) : "", base ? ratio(sum.p99 / base.p99) : ""];
   const windows = throughput.server;

@@ -20,7 +20,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { FillEngine } from "../../dist/src/native/fill-engine.js";
+import { OutpaintEngine } from "../../dist/src/infrastructure/native/outpaint-engine.js";
 import { borderContrast, luma, psnr, seamVisibility, straightEdges, textureEnergy } from "./metrics.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -104,7 +104,7 @@ const writePng = (image, file) =>
   sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toFile(file);
 const resultFile = (photo, kase, method, seed) => join(out, `${photo}-${kase}-${method}${seedSuffix(seed)}.png`);
 
-const engine = FillEngine.open({ threads: availableParallelism() });
+const engine = OutpaintEngine.open({ threads: availableParallelism() });
 const runs = [];
 const contexts = [];
 const gmicCases = [];
@@ -149,7 +149,7 @@ for (const photo of PHOTOS) {
           original: { data: original, width: known.width, height: known.height, channels: 3 },
           placement: { canvasWidth: truth.width, canvasHeight: truth.height, ...known },
           infill,
-          feather: 0,
+          blur: 0,
           seed,
         });
         times.push((performance.now() - start) / 1000);

@@ -4,14 +4,14 @@
 // The addon is the build's, or OUTPAINT_NATIVE_ADDON's (the bench times an earlier build this way).
 import { availableParallelism } from "node:os";
 import sharp from "sharp";
-import { FillEngine } from "../../dist/src/native/fill-engine.js";
+import { OutpaintEngine } from "../../dist/src/infrastructure/native/outpaint-engine.js";
 
 const [file, ...numbers] = process.argv.slice(2);
 const [x, y, width, height, fills] = numbers.map(Number);
 const truth = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 const original = await sharp(truth.data, { raw: truth.info }).extract({ left: x, top: y, width, height }).raw().toBuffer();
 const before = process.memoryUsage().rss;
-const engine = FillEngine.open({ threads: availableParallelism() });
+const engine = OutpaintEngine.open({ threads: availableParallelism() });
 const seconds = [];
 for (let seed = 1; seed <= fills; seed++) {
   const start = performance.now();
@@ -19,7 +19,7 @@ for (let seed = 1; seed <= fills; seed++) {
     original: { data: original, width, height, channels: 3 },
     placement: { canvasWidth: truth.info.width, canvasHeight: truth.info.height, x, y, width, height },
     infill: "PATCHMATCH",
-    feather: 0,
+    blur: 0,
     seed,
   });
   seconds.push((performance.now() - start) / 1000);

@@ -2,13 +2,13 @@
 //   node bench/image/peak.mjs <path|baseline> <image file> <extend right> <infill>
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { decodeImage } from "../../dist/src/images/codec.js";
-import { FillEngine } from "../../dist/src/native/fill-engine.js";
+import { decodeImage } from "../../dist/src/infrastructure/media/codec.js";
+import { OutpaintEngine } from "../../dist/src/infrastructure/native/outpaint-engine.js";
 import { baseline, path } from "./work.mjs";
 
 const [mode, file, right, infill] = process.argv.slice(2);
 const bytes = readFileSync(file);
-const engine = FillEngine.open({ threads: availableParallelism() });
+const engine = OutpaintEngine.open({ threads: availableParallelism() });
 const startBytes = process.memoryUsage.rss();
 // The baseline's fill starts from decoded pixels; decoding them here is left out of its peak as far
 // as possible by decoding before anything else (the buffer itself is counted, as the path holds it too).

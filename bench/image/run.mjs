@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { decodeImage } from "../../dist/src/images/codec.js";
-import { FillEngine } from "../../dist/src/native/fill-engine.js";
+import { decodeImage } from "../../dist/src/infrastructure/media/codec.js";
+import { OutpaintEngine } from "../../dist/src/infrastructure/native/outpaint-engine.js";
 import { loadLine, machineLine, mib, ms, QUICK, ratio, ROOT, step, table, targetTable, watchLoad, writeArea } from "../lib/report.mjs";
 import { median } from "../lib/stats.mjs";
 import { baseline, fillOnly, path, sharpPipeline } from "./work.mjs";
@@ -29,7 +29,7 @@ const out = join(ROOT, ".cache/bench/image");
 mkdirSync(out, { recursive: true });
 const load = watchLoad();
 const cores = availableParallelism();
-const engine = FillEngine.open({ threads: cores }); // as the server: FILL_THREADS defaults to the cores
+const engine = OutpaintEngine.open({ threads: cores }); // as the server: FILL_THREADS defaults to the cores
 
 // Inputs: a photo scaled to each size, as a JPEG (quality 90) as cameras and phones send them.
 const source = join(ROOT, ".cache/bench-assets/photos/flower.png");
@@ -131,7 +131,7 @@ const lines = [
   "## Image path",
   "",
   `${machineLine()} ${loadLine(loadInfo)}`,
-  `${QUICK ? "Quick run: 1 and 4 MP only. " : ""}Input: flower.png scaled to each size, as a JPEG (quality 90); extended right by a quarter of its width; output PNG. Path = the server's own code one step after another: decodeImage (sharp) -> FillEngine.outpaint (the native addon, ${cores} threads as the server's default) -> encodeImage PNG. Baseline = sharp's own decode + extend (edge copy) + PNG encode of the same canvas in one streamed pipeline, plus the fill alone on pixels decoded beforehand. PATCHMATCH only where the canvas is at most ${MAX_PATCHMATCH_SIDE}x${MAX_PATCHMATCH_SIDE}. Times in ms, median of the runs shown.`,
+  `${QUICK ? "Quick run: 1 and 4 MP only. " : ""}Input: flower.png scaled to each size, as a JPEG (quality 90); extended right by a quarter of its width; output PNG. Path = the server's own code one step after another: decodeImage (sharp) -> OutpaintEngine.outpaint (the native addon, ${cores} threads as the server's default) -> encodeImage PNG. Baseline = sharp's own decode + extend (edge copy) + PNG encode of the same canvas in one streamed pipeline, plus the fill alone on pixels decoded beforehand. PATCHMATCH only where the canvas is at most ${MAX_PATCHMATCH_SIDE}x${MAX_PATCHMATCH_SIDE}. Times in ms, median of the runs shown.`,
   "",
   table(["input", "canvas", "infill", "runs", "decode", "fill", "encode", "path", "sharp pipeline", "fill alone", "path / (pipeline + fill)"],
     rows.map((r) => [`${r.size} (${r.input})`, r.canvas, r.infill, String(r.runs), ms(r.path.decode, 0), ms(r.path.fill, 0), ms(r.path.encode, 0), ms(r.path.total, 0), ms(r.baseline.pipeline, 0), ms(r.baseline.fill, 0), ratio(r.ratio)])),

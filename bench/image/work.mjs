@@ -1,11 +1,11 @@
 // The two pieces of work the image benchmark compares, shared by run.mjs and peak.mjs.
 //
-// path:     the server's own code: decodeImage (sharp) -> FillEngine.outpaint (canvas + infill)
+// path:     the server's own code: decodeImage (sharp) -> OutpaintEngine.outpaint (canvas + infill)
 //           -> encodeImage PNG, one after the other, as a job runs them.
 // baseline: sharp decoding, extending (edge copy) and encoding the same picture to the same
 //           canvas in one pipeline, plus the fill alone on already-decoded pixels.
 import sharp from "sharp";
-import { decodeImage, encodeImage } from "../../dist/src/images/codec.js";
+import { decodeImage, encodeImage } from "../../dist/src/infrastructure/media/codec.js";
 
 export const placementFor = (width, height, right) => ({ canvasWidth: width + right, canvasHeight: height, x: 0, y: 0, width, height });
 
@@ -13,7 +13,7 @@ export async function path(engine, bytes, right, infill) {
   const t0 = performance.now();
   const raw = await decodeImage(bytes);
   const t1 = performance.now();
-  const filled = await engine.outpaint({ original: raw, placement: placementFor(raw.width, raw.height, right), infill, feather: 0, seed: 1 });
+  const filled = await engine.outpaint({ original: raw, placement: placementFor(raw.width, raw.height, right), infill, blur: 0, seed: 1 });
   const t2 = performance.now();
   const png = await encodeImage({ ...filled, channels: filled.channels }, "PNG");
   const t3 = performance.now();
@@ -30,7 +30,7 @@ export async function sharpPipeline(bytes, right) {
 /** The fill alone, on pixels decoded beforehand (`raw` from decodeImage). */
 export async function fillOnly(engine, raw, right, infill) {
   const t0 = performance.now();
-  await engine.outpaint({ original: raw, placement: placementFor(raw.width, raw.height, right), infill, feather: 0, seed: 1 });
+  await engine.outpaint({ original: raw, placement: placementFor(raw.width, raw.height, right), infill, blur: 0, seed: 1 });
   return performance.now() - t0;
 }
 

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { ApiKeyRecord } from "../core/api-key.js";
-import { loadSettings } from "../config/settings.js";
-import { Database } from "../db/database.js";
-import { KeyService } from "../services/keys/key.service.js";
+import { loadSettings } from "../infrastructure/config/settings.js";
+import { Database } from "../infrastructure/db/database.js";
+import { KeyService } from "../services/key.service.js";
 import { printTable } from "./table.js";
 import { UsageError } from "./usage-error.js";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import "reflect-metadata";
-import { createLogger } from "../config/logger.js";
-import { loadSettings, readEnvironment, SettingsError, type Role } from "../config/settings.js";
+import { createLogger } from "../infrastructure/config/logger.js";
+import { loadSettings, readEnvironment, SettingsError, type Role } from "../infrastructure/config/settings.js";
 import { AppError } from "../core/errors.js";
 import { startServer } from "../server/server.js";
 import { readWebhookSecret } from "../services/webhooks/webhook-secret.js";
@@ -40,8 +40,8 @@ async function serve(role?: Role): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, "shutting down: finishing running jobs");
-    server.close().then(
+    logger.info({ signal, graceMs: settings.shutdownGraceMs }, "shutting down: finishing running jobs");
+    server.close(settings.shutdownGraceMs).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");

@@ -85,7 +85,7 @@ export class BackendUnavailableError extends AppError {
     readonly field: string,
     readonly backend: string,
     readonly missing: readonly string[],
-    what: string,
+    readonly what: string,
   ) {
     super("BACKEND_UNAVAILABLE", `${what} runs on ${backend}, which is unavailable on this server: ${missing.join("; ")}`);
   }

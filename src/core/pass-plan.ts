@@ -11,7 +11,7 @@ export const MIN_EXTEND_PER_PASS = 128;
 /**
  * The passes that take `placement.width x height` to the final canvas, each a placement of the
  * previous canvas on the next. With `maxExtendPerPass` 0 (no limit) or an extension within it,
- * there is one pass, the placement itself.
+ * there is one pass, the placement itself; with no extension at all, none.
  *
  * A side that needs n passes (n = ceil(extent / limit)) grows in the first n passes by near-equal
  * shares, so each share is over limit / 2 and the feather of a later pass (at most 64 px, at most
@@ -20,6 +20,8 @@ export const MIN_EXTEND_PER_PASS = 128;
 export function planPasses(placement: Placement, maxExtendPerPass: number): Placement[] {
   const total = extensionOf(placement);
   const longest = Math.max(total.top, total.right, total.bottom, total.left);
+  // Nothing to extend (an image generated from text is the whole result): no pass.
+  if (longest === 0) return [];
   if (maxExtendPerPass <= 0 || longest <= maxExtendPerPass) return [placement];
   if (maxExtendPerPass < MIN_EXTEND_PER_PASS) {
     throw new RangeError(`maxExtendPerPass must be 0 or at least ${MIN_EXTEND_PER_PASS}, got ${maxExtendPerPass}`);

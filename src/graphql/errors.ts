@@ -42,7 +42,9 @@ export function formatError(
 
   const code = formatted.extensions?.code;
   if (typeof code === "string" && code !== "INTERNAL_SERVER_ERROR") {
-    return { ...formatted, extensions: { ...formatted.extensions, ...describeCoercionError(formatted.message, schema) } };
+    // A client's mistake: the server's stack says nothing useful to it.
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: { ...extensions, ...describeCoercionError(formatted.message, schema) } };
   }
   logger.error({ err: original }, "unexpected error in a GraphQL operation");
   return {

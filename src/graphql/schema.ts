@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
-import type { AppEvents } from "../services/events/topics.js";
+import type { AppEvents } from "../infrastructure/events/topics.js";
 import { scalarsMap } from "./common/scalars.js";
 import { ImageResolver } from "./image/image.resolver.js";
 import { JobResolver } from "./job/job.resolver.js";

@@ -3,7 +3,7 @@ import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { ForbiddenError } from "../core/errors.js";
 import type { Caller } from "../core/owner.js";
-import type { KeyService } from "../services/keys/key.service.js";
+import type { KeyService } from "../services/key.service.js";
 import { sendError } from "./http-errors.js";
 import { isLoopbackHost } from "./loopback.js";
 import type { RateLimiter } from "./rate-limiter.js";

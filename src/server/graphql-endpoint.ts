@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import type { Duplex } from "node:stream";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -16,10 +17,13 @@ import { AppError, RateLimitedError } from "../core/errors.js";
 import type { Caller } from "../core/owner.js";
 import { callerOf, wsAuthorization, type RequestGate } from "./auth.js";
 import { baseUrlOf } from "./base-url.js";
+import type { RevokedSockets } from "./revoked-sockets.js";
 
 export interface GraphQLEndpoint {
   /** Express handler for POST/GET /graphql. */
   handler: RequestHandler;
+  /** Takes a WebSocket upgrade request for the path (server.ts routes upgrades by path). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   stop(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export async function startGraphQLEndpoint(
   services: Services,
   gate: RequestGate,
   options: { production: boolean; introspection: boolean; publicUrl: string | undefined; path: string },
+  revokedSockets: RevokedSockets,
   logger: Logger,
 ): Promise<GraphQLEndpoint> {
   const errorOptions: ErrorFormatOptions = { production: options.production, logger, schema };
@@ -44,7 +49,7 @@ export async function startGraphQLEndpoint(
   const limits = queryLimitRules(DEFAULT_QUERY_LIMITS);
   const wsRules = [...specifiedRules, ...limits, ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: options.path, maxPayload: MAX_DOCUMENT_BYTES });
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: MAX_DOCUMENT_BYTES });
   const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage; authorization?: string; caller?: Caller }>(
     {
       schema,
@@ -56,6 +61,7 @@ export async function startGraphQLEndpoint(
           await gate.checkKeylessOrigin(ctx.extra.request);
           ctx.extra.authorization = wsAuthorization(ctx.connectionParams, ctx.extra.request);
           ctx.extra.caller = await gate.admit(ctx.extra.authorization);
+          if (ctx.extra.caller.keyId) revokedSockets.add(ctx.extra.socket, ctx.extra.caller.keyId);
           return true;
         } catch (error) {
           if (error instanceof AppError) return false;
@@ -92,11 +98,15 @@ export async function startGraphQLEndpoint(
     validationRules: limits,
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     includeStacktraceInErrorResponses: !options.production,
+    // The process's own SIGTERM handler drains everything, this included; Apollo's would stop
+    // itself and re-raise the signal, which ended the process before running jobs were handed back.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, errorOptions),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's landing page loads from a CDN; GET /graphql serves our own GraphiQL instead.
       ApolloServerPluginLandingPageDisabled(),
+      subscriptionsOverWebSocketOnly(options.path),
       {
         async serverWillStart() {
           return {
@@ -115,6 +125,26 @@ export async function startGraphQLEndpoint(
       // requireCaller, in front of this handler, has admitted the request.
       context: async ({ req, res }) => createContext(services, callerOf(res), baseUrlOf(req, options.publicUrl), logger),
     }),
+    handleUpgrade: (request, socket, head) => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request)),
     stop: () => apollo.stop(),
+  };
+}
+
+/**
+ * A subscription sent over HTTP is the client's mistake (graphql-js would run it as a query and
+ * fail inside): it is refused as a bad request that says where subscriptions run.
+ */
+function subscriptionsOverWebSocketOnly(path: string): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== "subscription") return;
+          throw new GraphQLError(`Subscriptions run over WebSocket (graphql-transport-ws) at ${path}, not over HTTP`, {
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          });
+        },
+      };
+    },
   };
 }

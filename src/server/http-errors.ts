@@ -1,6 +1,6 @@
 import type { Response } from "express";
 import type { Logger } from "pino";
-import { AppError, InputError, RateLimitedError, UnauthenticatedError, type ErrorCode } from "../core/errors.js";
+import { AppError, BackendUnavailableError, InputError, RateLimitedError, UnauthenticatedError, type ErrorCode } from "../core/errors.js";
 
 export const STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
@@ -25,7 +25,12 @@ export function errorHeaders(error: AppError): Record<string, string> {
 /** REST errors: { error: { code, message, field?, allowed?, received? } } with a matching status. */
 export function sendError(res: Response, error: unknown, logger: Logger): void {
   if (error instanceof AppError) {
-    const details = error instanceof InputError ? { field: error.field, allowed: error.allowed, received: error.received } : {};
+    const details =
+      error instanceof InputError
+        ? { field: error.field, allowed: error.allowed, received: error.received }
+        : error instanceof BackendUnavailableError
+          ? { field: error.field, missing: error.missing }
+          : {};
     res.set(errorHeaders(error));
     res.status(STATUS[error.code]).json({ error: { code: error.code, message: error.message, ...details } });
     return;

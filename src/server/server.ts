@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Logger } from "pino";
-import type { Settings } from "../config/settings.js";
+import type { Settings } from "../infrastructure/config/settings.js";
 import { buildAppSchema } from "../graphql/schema.js";
 import { startServices, type Services } from "../services/services.js";
 import { isLoopbackHost } from "./loopback.js";
@@ -10,9 +10,13 @@ import { keylessOriginGuard, requireCaller, RequestGate } from "./auth.js";
 import { sendGraphQLError } from "./http-errors.js";
 import { inlineBodyLimit } from "./body-limit.js";
 import { RateLimiter } from "./rate-limiter.js";
+import { answerClientError } from "./client-errors.js";
 import { notFound, requestErrors } from "./fallback-handlers.js";
 import { startGraphQLEndpoint } from "./graphql-endpoint.js";
+import { RevokedSockets } from "./revoked-sockets.js";
 import { astriaRoutes } from "./routes/astria.routes.js";
+import { runwareRoutes } from "./routes/runware.routes.js";
+import { RunwareSocket } from "./runware-socket.js";
 import { graphiqlRoutes } from "./routes/graphiql.routes.js";
 import { healthRoutes } from "./routes/health.routes.js";
 import { imageRoutes } from "./routes/images.routes.js";
@@ -27,6 +31,7 @@ export interface RunningServer {
 }
 
 const GRAPHQL_PATH = "/graphql";
+const RUNWARE_PATH = "/v1";
 
 /**
  * Starts the process's role: the API (`serve`), the API and the job worker on one port (`all`,
@@ -45,24 +50,42 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const app = express();
   app.disable("x-powered-by");
   const httpServer: Server = createServer(app);
+  httpServer.on("clientError", answerClientError);
   const gate = new RequestGate(
     services.keys,
     new RateLimiter({ perMinute: settings.rateLimitPerMinute, maxConcurrent: settings.maxConcurrentRequests }),
   );
+  const revokedSockets = new RevokedSockets(services.keys, settings.keyCheckIntervalMs, logger);
   const graphql = await startGraphQLEndpoint(
     httpServer,
     schema,
     services,
     gate,
     { production: settings.production, introspection: settings.introspection, publicUrl: settings.publicUrl, path: GRAPHQL_PATH },
+    revokedSockets,
     logger,
   );
+  const runwareSocket = new RunwareSocket(
+    services,
+    gate,
+    revokedSockets,
+    { maxMessageBytes: inlineBodyLimit(settings.maxUploadBytes), publicUrl: settings.publicUrl },
+    logger,
+  );
+  // One server, two WebSocket protocols: GraphQL's (graphql-transport-ws) and Runware's.
+  httpServer.on("upgrade", (request, socket, head) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path === GRAPHQL_PATH) graphql.handleUpgrade(request, socket, head);
+    else if (path === RUNWARE_PATH) runwareSocket.handleUpgrade(request, socket, head);
+    else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
 
   app.use(keylessOriginGuard(gate, logger));
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));
   app.use(imageRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(astriaRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
+  app.use(runwareRoutes(services, gate, { maxUploadBytes: settings.maxUploadBytes, publicUrl: settings.publicUrl }, logger));
   app.use(graphiqlRoutes(GRAPHQL_PATH));
   app.use(playgroundRoutes());
   // The key is checked before a body is read: nobody without one makes the server parse megabytes.
@@ -85,6 +108,8 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     services,
     close(graceMs = 10_000) {
       closing ??= (async () => {
+        await runwareSocket.close();
+        await revokedSockets.stop();
         await graphql.stop(); // stops HTTP and WebSocket intake, drains both
         await services.close(graceMs);
       })();

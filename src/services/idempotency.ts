@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { described, InputError } from "../core/errors.js";
-import type { Repositories } from "../db/repositories.js";
+import type { Repositories } from "../infrastructure/db/repositories.js";
 
 /** How long a key protects against duplicates; a key reused later starts a new request. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

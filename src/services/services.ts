@@ -1,31 +1,30 @@
 import { join } from "node:path";
+import { BACKENDS } from "../core/tune.js";
 import type { Logger } from "pino";
-import { SettingsError, type Settings } from "../config/settings.js";
-import { Database } from "../db/database.js";
-import { PostgresQueueLock } from "../db/postgres-queue-lock.js";
-import { ImageStore } from "../images/image-store.js";
-import type { EngineStats } from "../native/fill-engine.js";
-import { AstriaService } from "./astria/astria.service.js";
-import { BackendPool } from "./backends/backend-pool.js";
-import { createEvents, type AppEvents } from "./events/topics.js";
+import { SettingsError, type Settings } from "../infrastructure/config/settings.js";
+import { Database } from "../infrastructure/db/database.js";
+import { acquireQueueLock, type QueueLock } from "../infrastructure/db/queue-lock.js";
+import { ImageStore } from "../infrastructure/media/image-store.js";
+import type { EngineStats } from "../infrastructure/native/outpaint-engine.js";
+import { AstriaService } from "./astria.service.js";
+import { BackendPool } from "../infrastructure/native/backend-pool.js";
+import { createEvents, type AppEvents } from "../infrastructure/events/topics.js";
 import { ImageLinks } from "./images/image-links.js";
 import { ImageService } from "./images/image.service.js";
-import { UrlFetcher } from "./images/url-fetcher.js";
+import { UrlFetcher } from "../infrastructure/net/url-fetcher.js";
 import { JobRunner } from "./jobs/job-runner.js";
-import { AddressPolicy } from "./net/address-policy.js";
-import { KeyService } from "./keys/key.service.js";
+import { AddressPolicy } from "../infrastructure/net/address-policy.js";
+import { KeyService } from "./key.service.js";
 import { JobService } from "./jobs/job.service.js";
 import { JobExecutor } from "./jobs/job-executor.js";
-import type { JobQueue } from "./jobs/job-queue.js";
-import { LocalJobQueue } from "./jobs/local-job-queue.js";
-import { RedisJobQueue } from "./jobs/redis-job-queue.js";
-import { RedisJobWorker } from "./jobs/redis-job-worker.js";
-import { RelayedEventBus } from "./events/relayed-events.js";
-import { RedisChannels } from "./redis/redis-channels.js";
-import { Maintenance } from "./maintenance/maintenance.js";
-import { Metrics } from "./metrics/metrics.js";
-import { PromptService } from "./prompts/prompt.service.js";
-import { TuneService } from "./tunes/tune.service.js";
+import { openJobQueue } from "./jobs/job-queues.js";
+import { RelayedEventBus } from "../infrastructure/events/relayed-events.js";
+import { RedisChannels } from "../infrastructure/events/redis-channels.js";
+import { Maintenance } from "./maintenance.js";
+import { Metrics } from "../infrastructure/metrics/metrics.js";
+import { PromptService } from "./prompt.service.js";
+import { RunwareService } from "./runware/runware.service.js";
+import { TuneService } from "./tune.service.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
 import { WebhookDispatcher } from "./webhooks/webhook-dispatcher.js";
 import { WebhookOutbox } from "./webhooks/webhook-outbox.js";
@@ -47,6 +46,7 @@ export interface Services {
   prompts: PromptService;
   webhooks: WebhookService;
   astria: AstriaService;
+  runware: RunwareService;
   /** Jobs running in this process. */
   runningJobs(): number;
   metrics: Metrics;
@@ -61,20 +61,14 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   // First, so a bad URL_FETCH_ALLOW entry stops the start before anything is opened.
   const addresses = addressPolicyOf(settings);
   const backends = BackendPool.open({ fillThreads: settings.fillThreads, modelsDir: settings.modelsDir }, logger);
-  const db = await Database.open(settings.databaseUrl, { poolSize: settings.databasePoolSize });
-  const needsQueueLock = !settings.redisUrl && db.kind === "postgresql";
-  const queueLock = needsQueueLock ? await PostgresQueueLock.acquire(settings.databaseUrl) : null;
-  if (needsQueueLock && !queueLock) {
-    await db.close();
+  let opened: { db: Database; queueLock: QueueLock | null };
+  try {
+    opened = await openDatabase(settings, logger);
+  } catch (error) {
     backends.close();
-    throw new SettingsError([
-      "Expected this process to be the only one using the database as its job queue, but another process already runs one on it: several processes on one PostgreSQL database need REDIS_URL (docs/deployment.md)",
-    ]);
+    throw error;
   }
-  if (db.migrations.applied.length > 0) logger.info({ migrations: db.migrations.applied }, "applied database migrations");
-  if (db.migrations.modified.length > 0) {
-    logger.warn({ migrations: db.migrations.modified }, "migrations changed after they were applied");
-  }
+  const { db, queueLock } = opened;
   const metrics = new Metrics();
   const channels = settings.redisUrl ? await RedisChannels.connect(settings.redisUrl, `${settings.queuePrefix}:`, logger) : null;
   const events: AppEvents = channels ? await RelayedEventBus.start(channels) : createEvents();
@@ -84,7 +78,7 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   await tunes.ensureDefault();
   const store = new ImageStore(join(settings.dataDir, "images"));
   const fetcher = new UrlFetcher({ maxBytes: settings.maxUploadBytes, timeoutMs: settings.urlFetchTimeoutMs, maxRedirects: 3 }, addresses);
-  const links = await ImageLinks.open(db);
+  const links = await ImageLinks.open(db, settings.imageLinkTtlMs);
   const images = new ImageService(db, store, fetcher, settings.maxUploadBytes, links);
   const outbox = new WebhookOutbox(links);
   const secret = await resolveWebhookSecret(settings, db);
@@ -104,34 +98,9 @@ export async function startServices(settings: Settings, logger: Logger): Promise
   outbox.onQueued(() => dispatcher.notify());
   const runner = new JobRunner(db, images, backends, events, outbox, logger, metrics);
   const executor = new JobExecutor(runner, logger);
-  const runsJobs = settings.role !== "serve";
-  let queue: JobQueue;
-  let startQueue: () => Promise<void>;
-  let stopQueue: (graceMs: number) => Promise<void>;
-  if (settings.redisUrl && channels) {
-    const redis = { url: settings.redisUrl, prefix: settings.queuePrefix };
-    const producer = new RedisJobQueue(redis, db, events, channels, logger);
-    const worker = runsJobs
-      ? new RedisJobWorker(redis, db, producer, executor, events, outbox, channels, {
-          concurrency: settings.jobConcurrency,
-          maxAttempts: settings.maxJobAttempts,
-          lockMs: settings.queueLockMs,
-        }, logger)
-      : null;
-    queue = producer;
-    startQueue = async () => worker?.start();
-    stopQueue = async (graceMs) => {
-      await worker?.stop(graceMs);
-      await producer.close();
-      await channels.close();
-    };
-  } else {
-    const local = new LocalJobQueue(db, executor, outbox, { concurrency: settings.jobConcurrency, maxAttempts: settings.maxJobAttempts }, logger);
-    queue = local;
-    startQueue = () => local.start();
-    stopQueue = (graceMs) => local.stop(graceMs);
-  }
-  const jobs = new JobService(db, tunes, images, events, queue, outbox, {
+  const runnable = BACKENDS.filter((backend) => backends.missing(backend).length === 0);
+  const queue = openJobQueue(settings, { db, executor, events, outbox, channels, runnable }, logger);
+  const jobs = new JobService(db, tunes, images, events, queue.queue, outbox, {
     maxExtendPerPass: settings.maxExtendPerPass,
     activeJobLimit: async () => ((await keys.required()) ? settings.maxActiveJobsPerOwner : 0),
     vetCallbackUrl: (url, field) => addresses.vetUrl(url, field),
@@ -154,18 +123,19 @@ export async function startServices(settings: Settings, logger: Logger): Promise
     jobs,
     prompts,
     webhooks,
-    astria: new AstriaService(db, prompts, links),
+    astria: new AstriaService(db, prompts, links, tunes),
+    runware: new RunwareService(jobs, images, tunes, logger),
     runningJobs: () => executor.runningCount,
     metrics,
     engineStats: () => backends.stats(),
     async startWork(origin) {
       outbox.setOrigin(origin);
-      await startQueue();
+      await queue.start();
       dispatcher.start();
       if (settings.role !== "worker") maintenance.start();
     },
     async close(graceMs) {
-      await stopQueue(graceMs);
+      await queue.stop(graceMs);
       await dispatcher.stop();
       await maintenance.stop();
       metrics.close();
@@ -174,6 +144,30 @@ export async function startServices(settings: Settings, logger: Logger): Promise
       await db.close();
     },
   };
+}
+
+/**
+ * The database, migrated. Without Redis it is also the job queue, which one process runs: a lock
+ * (queue-lock.ts) holds that, and a second process is refused.
+ */
+async function openDatabase(settings: Settings, logger: Logger): Promise<{ db: Database; queueLock: QueueLock | null }> {
+  const db = await Database.open(settings.databaseUrl, { poolSize: settings.databasePoolSize });
+  const queueLock = settings.redisUrl ? null : await acquireQueueLock(settings.databaseUrl);
+  if (!settings.redisUrl && !queueLock) {
+    await db.close();
+    const remedy =
+      db.kind === "postgresql"
+        ? "several processes on one PostgreSQL database need REDIS_URL (docs/deployment.md)"
+        : "on SQLite one process serves a data directory; several processes need PostgreSQL and REDIS_URL (docs/deployment.md)";
+    throw new SettingsError([
+      `Expected this process to be the only one using the database as its job queue, but another process already runs one on it: ${remedy}`,
+    ]);
+  }
+  if (db.migrations.applied.length > 0) logger.info({ migrations: db.migrations.applied }, "applied database migrations");
+  if (db.migrations.modified.length > 0) {
+    logger.warn({ migrations: db.migrations.modified }, "migrations changed after they were applied");
+  }
+  return { db, queueLock };
 }
 
 function addressPolicyOf(settings: Settings): AddressPolicy {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { Database } from "../../src/db/database.js";
+import { Database } from "../../src/infrastructure/db/database.js";
 import { testDatabaseUrl } from "../helpers/database.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "outpaint-db-"));
@@ -30,6 +30,23 @@ test("a write outside a transaction persists when a transaction open at the same
     await outside;
     assert.deepEqual((await db.apiKeys.list()).map((key) => key.id), ["key-outside"]);
     assert.equal(await db.settings.get("inside"), null);
+  } finally {
+    await db.close();
+  }
+});
+
+test("a created job's record is the row as read back: every default the schema gives is the one the insert assumes", async () => {
+  const db = await Database.open(await testDatabaseUrl(scratch));
+  try {
+    const now = new Date("2026-12-03T10:00:00.123Z");
+    const tune = await db.tunes.create({ id: "tune", title: "t", kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true }, now);
+    const image = await db.images.findOrCreate({ id: "image", ownerId: "o", sha256: "ab".repeat(32), format: "PNG", width: 64, height: 48, bytes: 10, createdAt: now });
+    const placement = { canvasWidth: 96, canvasHeight: 48, x: 0, y: 0, width: 64, height: 48 };
+    const spec = { placement, passes: [placement], infill: "EDGE" as const, blur: 4, seed: 7, outputFormat: "PNG" as const, prompt: "a cat", negativePrompt: null, steps: 50, guidance: 30, scheduler: "euler", strength: 1 };
+    const created = await db.transaction((tx) =>
+      tx.jobs.create({ id: "job", ownerId: "o", promptId: null, tuneId: tune.id, width: 96, height: 48, inputImageId: image.id, spec, callbackUrl: "https://example.com/hook", callbackFormat: "RUNWARE", clientTaskId: "c985ec13-6aef-4337-8df2-f7e17dd71589", createdAt: now }),
+    );
+    assert.deepEqual(await db.jobs.find("job"), created);
   } finally {
     await db.close();
   }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import Database from "better-sqlite3";
 import { MIGRATIONS_DIR } from "../../src/core/paths.js";
-import { applyMigrations, listMigrations, MigrationError } from "../../src/db/migrate.js";
+import { applyMigrations, listMigrations, MigrationError } from "../../src/infrastructure/db/migrate.js";
 import { ROOT } from "../helpers/paths.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "outpaint-migrate-"));

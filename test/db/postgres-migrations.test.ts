@@ -4,10 +4,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { POSTGRES_MIGRATIONS_DIR } from "../../src/core/paths.js";
-import { Database } from "../../src/db/database.js";
-import { listMigrations } from "../../src/db/migration-plan.js";
-import { KeyService } from "../../src/services/keys/key.service.js";
-import { TuneService } from "../../src/services/tunes/tune.service.js";
+import { Database } from "../../src/infrastructure/db/database.js";
+import { listMigrations } from "../../src/infrastructure/db/migration-plan.js";
+import { KeyService } from "../../src/services/key.service.js";
+import { TuneService } from "../../src/services/tune.service.js";
 import { createPostgresDatabase, dropPostgresDatabase, queryRows } from "../helpers/database.js";
 
 // Runs where PostgreSQL is (npm test starts it); the same names and steps as the SQLite history

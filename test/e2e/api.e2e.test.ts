@@ -176,7 +176,7 @@ describe("the GraphQL API and its HTTP neighbours", () => {
     assert.equal(response.status, 201);
     const uploaded = (await response.json()) as { id: string; url: string; format: string; width: number; height: number; bytes: number };
     assert.deepEqual([uploaded.format, uploaded.width, uploaded.height, uploaded.bytes], ["JPEG", 640, 427, bytes.length]);
-    assert.match(uploaded.url, /\.jpg\?sig=[A-Za-z0-9_-]{22}$/);
+    assert.match(uploaded.url, /\.jpg\?exp=\d+&sig=[A-Za-z0-9_-]{22}$/);
     const again = await uploadImage(server.url, bytes, "image/jpeg");
     assert.equal(again.id, uploaded.id, "the same bytes are stored once");
 

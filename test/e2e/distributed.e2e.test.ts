@@ -8,9 +8,10 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { createPostgresDatabase, dropPostgresDatabase } from "../helpers/database.js";
 import { collect, gqlData, uploadImage } from "../helpers/graphql-client.js";
-import { createJob, waitForEnd, type JobView } from "../helpers/jobs.js";
+import { createJob, getJob, handBackARunningJob, waitForAllEnded, waitForEnd, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { ServerProcess } from "../helpers/server-process.js";
+import { waitFor } from "../helpers/wait.js";
 import { WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 // Several machines' worth of processes on one: two API processes (ROLE=serve) and two workers,
@@ -63,10 +64,14 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
 
   // One WebSocket client on API 1 follows every job, from before any worker runs.
   subscriber = createClient({ url: api1.wsUrl, webSocketImpl: WebSocket });
+  const following = new Set<string>();
   const followed = submitted.map((job) =>
-    collect<Snapshot>(subscriber!, `subscription($id: ID!) { jobUpdated(id: $id) { id status attempts progress { percent } } }`, { id: job.id }),
+    collect<Snapshot>(subscriber!, `subscription($id: ID!) { jobUpdated(id: $id) { id status attempts progress { percent } } }`, { id: job.id }, () =>
+      following.add(job.id),
+    ),
   );
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Each subscription first sends the job's current state: once all have, all are live.
+  await waitFor(() => `every subscription live (${following.size} of ${submitted.length})`, () => following.size === submitted.length);
 
   const workerEnv = { ...shared, JOB_CONCURRENCY: "2", PUBLIC_URL: api1.url };
   const worker1 = await ServerProcess.start(workerEnv, dataDir, "worker");
@@ -74,23 +79,21 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
   processes.push(worker1, worker2);
 
   // SIGKILL worker 1 while it runs a job, after it has finished some.
-  const killedWhileRunning = await (async () => {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
+  const killedWhileRunning = await waitFor(
+    "worker 1 to have a job running after finishing ten",
+    async () => {
       const started = worker1.logged("job started").map((line) => line.jobId as string);
       const done = new Set(worker1.logged("job succeeded").map((line) => line.jobId as string));
       const running = started.filter((id) => !done.has(id));
-      if (done.size >= 10 && running.length > 0) {
-        await worker1.kill();
-        return running.filter((id) => !worker1.logged("job succeeded").some((line) => line.jobId === id));
-      }
-      assert.ok(Date.now() < deadline, "worker 1 never had a job running after finishing ten");
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
+      if (done.size < 10 || running.length === 0) return null;
+      await worker1.kill();
+      return running.filter((id) => !worker1.logged("job succeeded").some((line) => line.jobId === id));
+    },
+    5,
+  );
   assert.ok(killedWhileRunning.length > 0);
 
-  const ended = await Promise.all(submitted.map((job, i) => waitForEnd((i % 2 === 0 ? api2 : api1).graphqlUrl, job.id, 180_000)));
+  const ended = await waitForAllEnded(api2.graphqlUrl, submitted.map((job) => job.id));
   assert.deepEqual(
     ended.filter((job) => job.status !== "SUCCEEDED").map((job) => [job.id, job.status, job.error]),
     [],
@@ -119,8 +122,7 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
   // recording the answer leaves the delivery to be sent again once its claim lapses, with the same
   // webhook-id, which is what receivers deduplicate on (Standard Webhooks).
   const messageIds = () => new Set(receiver.received.map((request) => request.headers["webhook-id"]));
-  const deadline = Date.now() + 60_000;
-  while (messageIds().size < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await waitFor(() => `200 webhook events (${messageIds().size} so far)`, () => messageIds().size >= 200, 100);
   const events = receiver.received.map((request) => ({
     messageId: request.headers["webhook-id"],
     ...(JSON.parse(request.body) as { type: string; data: { id: string } }),
@@ -147,4 +149,25 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
     const ranHere = worker.logged("job succeeded").map((line) => line.jobId as string);
     assert.ok(ranHere.some((id) => sawRunning.has(id)), "API 1's subscriber saw progress of a job this worker ran");
   }
+
+  // One queue per backend: a FLUX job waits for a GPU worker, and a CPU-only worker never takes it
+  // (with one queue, worker 2 would take it first and fail it BACKEND_UNAVAILABLE).
+  const flux = await gqlData<{ createTune: { id: string } }>(api1.graphqlUrl, `mutation { createTune(input: { title: "FLUX.1 Fill [dev]", backend: FLUX_FILL_TRT }) { id } }`);
+  const fluxJob = await createJob(api1.graphqlUrl, { image: { id: upload.id }, extend: { right: 64 }, tuneId: flux.createTune.id, prompt: "a cat" });
+  const later = await createJob(api2.graphqlUrl, { image: { id: upload.id }, extend: { right: 32 }, infill: "EDGE" });
+  assert.equal((await waitForEnd(api1.graphqlUrl, later.id)).status, "SUCCEEDED");
+  const waiting = await getJob(api1.graphqlUrl, fluxJob.id);
+  assert.deepEqual([waiting.status, waiting.attempts], ["QUEUED", 0], "no CPU-only worker took the FLUX job");
+
+  // SIGTERM on a worker: a run still going when SHUTDOWN_GRACE ends goes back to Redis and the
+  // next worker runs it, as a clean hand-back (no attempt spent, nothing to take over).
+  await worker2.stop();
+  const worker3 = await ServerProcess.start({ ...workerEnv, SHUTDOWN_GRACE: "0" }, dataDir, "worker");
+  processes.push(worker3);
+  const long = await handBackARunningJob(worker3, api1.graphqlUrl, { image: { id: upload.id }, target: { width: 2000, height: 2000 } });
+  await worker2.restart();
+  const handedBack = await waitForEnd(api1.graphqlUrl, long.id);
+  assert.deepEqual([handedBack.status, handedBack.attempts], ["SUCCEEDED", 1]);
+  assert.ok(worker2.logged("job succeeded").some((line) => line.jobId === long.id), "the next worker ran it");
+  assert.ok(!worker2.logged("took over a job interrupted on another worker").some((line) => line.jobId === long.id), "as a hand-back, not a crash");
 });

@@ -10,6 +10,7 @@ import { bearer, collect, gql, gqlData, uploadImage, wsClient } from "../helpers
 import { JOB_FIELDS, JOB_UPDATED, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { runCli, ServerProcess } from "../helpers/server-process.js";
+import { waitFor } from "../helpers/wait.js";
 
 const CREATE = `mutation($input: OutpaintInput!) { createOutpaintJob(input: $input) { ${JOB_FIELDS} input { id url } } }`;
 
@@ -32,7 +33,7 @@ describe("API keys and owners", () => {
   let job: JobView & { input: { id: string; url: string } };
 
   before(async () => {
-    server = await ServerProcess.start({ JOB_CONCURRENCY: "1" });
+    server = await ServerProcess.start({ JOB_CONCURRENCY: "1", KEY_REVOCATION_CHECK: "100ms" });
     // Keyless (loopback): work done now belongs to the owner "local".
     const local = await uploadImage(server.url, readFileSync(photo("chelsea.png")), "image/png");
     assert.ok(local.id);
@@ -43,11 +44,10 @@ describe("API keys and owners", () => {
     job = (
       await gqlData<{ createOutpaintJob: typeof job }>(server.graphqlUrl, CREATE, { input: { image: { id: upload.id }, extend: { right: 64 }, infill: "EDGE" } }, alice)
     ).createOutpaintJob;
-    for (let until = Date.now() + 30_000; job.status !== "SUCCEEDED"; ) {
-      assert.ok(Date.now() < until, "the job never finished");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      job = (await gqlData<{ job: typeof job }>(server.graphqlUrl, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} input { id url } } }`, { id: job.id }, alice)).job;
-    }
+    job = await waitFor("alice's job to succeed", async () => {
+      const polled = (await gqlData<{ job: typeof job }>(server.graphqlUrl, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} input { id url } } }`, { id: job.id }, alice)).job;
+      return polled.status === "SUCCEEDED" && polled;
+    }, 100);
   });
   after(async () => {
     await server.dispose();
@@ -96,11 +96,11 @@ describe("API keys and owners", () => {
     // Image URLs are signed: the owner's URL works without a key, the id alone does not, and
     // another owner's key gets nothing even with the signed URL.
     const resultUrl = job.result!.url;
-    assert.match(resultUrl, /\?sig=[A-Za-z0-9_-]{22}$/);
+    assert.match(resultUrl, /\?exp=\d+&sig=[A-Za-z0-9_-]{22}$/);
     assert.equal((await fetch(resultUrl)).status, 200);
     assert.equal((await fetch(resultUrl, { headers: bearer(alice) })).status, 200);
     assert.equal((await fetch(resultUrl, { headers: bearer(bob) })).status, 404);
-    const unsigned = resultUrl.replace(/\?sig=.*$/, "");
+    const unsigned = resultUrl.replace(/\?.*$/, "");
     assert.equal((await fetch(unsigned)).status, 404);
     assert.equal((await fetch(`${unsigned}?sig=AAAAAAAAAAAAAAAAAAAAAA`)).status, 404);
     assert.equal((await fetch(unsigned, { headers: bearer(alice) })).status, 200);
@@ -132,7 +132,7 @@ describe("API keys and owners", () => {
     assert.deepEqual(codes(defaulted), ["FORBIDDEN"]);
   });
 
-  test("a revoked key stops working at once; the CLI lists keys without their secrets", async () => {
+  test("a revoked key stops working at once, its open WebSockets are closed; the CLI lists keys without their secrets", async () => {
     const spare = await createKey(server, "carol");
     assert.equal((await gql(server.graphqlUrl, "{ jobs { totalCount } }", {}, spare)).errors, undefined);
     const listed = await server.cli("keys", "list", "--json");
@@ -141,12 +141,25 @@ describe("API keys and owners", () => {
     assert.ok(!listed.stdout.includes(spare) && !listed.stdout.includes(alice));
     // An open WebSocket is checked again on every operation.
     const socket = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazyCloseTimeout: 60_000, connectionParams: bearer(spare) });
-    const attempt = () => collect(socket, "subscription { jobUpdated(id: \"nope\") { id } }", {}).then((messages) => messages, (errors: unknown) => [{ errors }]);
+    // Refused by the operation's own key check, or (once the revocation sweep has run) by the socket's close.
+    const attempt = () =>
+      collect(socket, "subscription { jobUpdated(id: \"nope\") { id } }", {}).then(
+        (messages) => messages,
+        (errors: unknown) => [{ errors, closed: (errors as { code?: number }).code }],
+      );
     assert.match(JSON.stringify(await attempt()), /NOT_FOUND/);
+    // A socket that only listens (its subscriptions running) is closed once its key is revoked.
+    const listener = new WebSocket(server.wsUrl, "graphql-transport-ws");
+    const closed = new Promise<number>((resolve) => listener.once("close", (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      listener.once("open", () => listener.send(JSON.stringify({ type: "connection_init", payload: bearer(spare) })));
+      listener.once("message", () => resolve()); // connection_ack
+    });
     const revoked = await server.cli("keys", "revoke", spare.slice(0, 12));
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.deepEqual(codes(await gql(server.graphqlUrl, "{ jobs { totalCount } }", {}, spare)), ["UNAUTHENTICATED"]);
-    assert.match(JSON.stringify(await attempt()), /UNAUTHENTICATED/);
+    assert.match(JSON.stringify(await attempt()), /UNAUTHENTICATED|"closed":4403/);
+    assert.equal(await closed, 4403, "the listening socket was closed as Forbidden");
     await socket.dispose();
     const unknown = await server.cli("keys", "revoke", "opk_nothing");
     assert.equal(unknown.code, 1);

@@ -6,6 +6,7 @@ import { createJob, waitForEnd } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { ServerProcess } from "../helpers/server-process.js";
 import { WebhookReceiver } from "../helpers/webhook-receiver.js";
+import { waitFor } from "../helpers/wait.js";
 
 const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? ([-+0-9.eE]+|NaN|\+Inf)$/;
 
@@ -53,11 +54,10 @@ test("GET /metrics: Prometheus text with jobs by status, run and step histograms
 
   // The webhook's first attempt fails; wait for its retry to be delivered.
   let metrics = await scrape(server);
-  for (const deadline = Date.now() + 30_000; metrics.series.get('outpaint_webhook_deliveries_total{outcome="delivered"}') !== 1; ) {
-    assert.ok(Date.now() < deadline, `webhook never delivered:\n${metrics.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    metrics = await scrape(server);
-  }
+  await waitFor(
+    () => `the webhook's delivery:\n${metrics.text}`,
+    async () => (metrics = await scrape(server)).series.get('outpaint_webhook_deliveries_total{outcome="delivered"}') === 1,
+  );
   const { series, text } = metrics;
   const value = (name: string) => {
     assert.ok(series.has(name), `${name} missing from\n${text}`);

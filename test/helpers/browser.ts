@@ -5,6 +5,8 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
+    // No clock of its own: a machine busy enough to take long is no reason to fail.
+    timeout: 0,
     args: [
       "--no-sandbox",
       "--disable-gpu",

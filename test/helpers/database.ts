@@ -48,6 +48,26 @@ export async function testDatabaseUrl(scratchDir: string): Promise<string> {
   return `file:${join(scratchDir, `test-${process.pid}-${Date.now()}.db`)}`;
 }
 
+/** Runs a statement that changes rows (a test ageing them, say) on the database behind a server. */
+export async function execute(databaseUrl: string, sql: string): Promise<void> {
+  if (databaseUrl.startsWith("file:")) {
+    const db = new Sqlite(databaseUrl.slice("file:".length));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Rows of a read-only query, for tests that look into the database behind a server. */
 export async function queryRows<T>(databaseUrl: string, sql: string): Promise<T[]> {
   if (databaseUrl.startsWith("file:")) {

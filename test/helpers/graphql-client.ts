@@ -38,11 +38,17 @@ export function bearer(key: string | undefined): Record<string, string> {
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
 
-/** Collects every message of a subscription until it completes. */
-export async function collect<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>[]> {
+/** Collects every message of a subscription until it completes; `onMessage` sees each as it comes. */
+export async function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  onMessage?: (message: GraphQLResponse<T>) => void,
+): Promise<GraphQLResponse<T>[]> {
   const messages: GraphQLResponse<T>[] = [];
   for await (const message of client.iterate<T>({ query, variables })) {
     messages.push(message as GraphQLResponse<T>);
+    onMessage?.(message as GraphQLResponse<T>);
   }
   return messages;
 }

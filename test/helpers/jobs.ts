@@ -1,4 +1,6 @@
 import { gqlData } from "./graphql-client.js";
+import type { ServerProcess } from "./server-process.js";
+import { waitFor } from "./wait.js";
 
 export const JOB_FIELDS = `
   id status stage attempts width height
@@ -39,19 +41,63 @@ export async function getJob(graphqlUrl: string, id: string): Promise<JobView> {
   return (await gqlData<{ job: JobView }>(graphqlUrl, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id })).job;
 }
 
+const ENDED = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
 /** Polls until the job has ended. */
-export async function waitForEnd(graphqlUrl: string, id: string, timeoutMs = 120_000): Promise<JobView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await getJob(graphqlUrl, id);
-    if (job.status === "SUCCEEDED" || job.status === "FAILED" || job.status === "CANCELLED") return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export async function waitForEnd(graphqlUrl: string, id: string): Promise<JobView> {
+  let job: JobView | null = null;
+  return waitFor(
+    () => `job ${id} to end (it is ${job?.status})`,
+    async () => {
+      job = await getJob(graphqlUrl, id);
+      return ENDED.has(job.status) ? job : null;
+    },
+    100,
+  );
+}
+
+/**
+ * Waits until none of the owner's jobs is queued or running (one query per poll, however many
+ * jobs), then answers the jobs `ids` as they ended.
+ */
+export async function waitForAllEnded(graphqlUrl: string, ids: readonly string[]): Promise<JobView[]> {
+  let left = -1;
+  await waitFor(
+    () => `every job to end (${left} queued or running)`,
+    async () => {
+      const counts = await gqlData<{ queued: { totalCount: number }; running: { totalCount: number } }>(
+        graphqlUrl,
+        "{ queued: jobs(status: QUEUED) { totalCount } running: jobs(status: RUNNING) { totalCount } }",
+      );
+      left = counts.queued.totalCount + counts.running.totalCount;
+      return left === 0;
+    },
+    250,
+  );
+  const jobs: JobView[] = [];
+  for (const id of ids) jobs.push(await getJob(graphqlUrl, id));
+  return jobs;
 }
 
 export async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
   return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get("content-type") };
+}
+
+/**
+ * Submits `input` through `graphqlUrl` and, once the job runs, stops `runner` (SIGTERM), until a
+ * job is still running when the signal lands and `runner` hands it back to the queue (a job that
+ * ended first proves nothing, so `runner` is restarted and another is tried). Returns that job,
+ * with `runner` stopped.
+ */
+export async function handBackARunningJob(runner: ServerProcess, graphqlUrl: string, input: Record<string, unknown>): Promise<JobView> {
+  for (;;) {
+    const job = await createJob(graphqlUrl, input);
+    await waitFor(`job ${job.id} to run`, async () => (await getJob(graphqlUrl, job.id)).status !== "QUEUED");
+    const code = await runner.stop();
+    if (code !== 0) throw new Error(`SIGTERM ended the process with ${code}, not gracefully`);
+    if (runner.logged("job handed back to the queue at shutdown").some((line) => line.jobId === job.id)) return job;
+    await runner.restart();
+  }
 }

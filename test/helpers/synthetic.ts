@@ -1,5 +1,5 @@
 import type { Placement } from "../../src/core/geometry.js";
-import type { NativeImage } from "../../src/native/fill-engine.js";
+import type { NativeImage } from "../../src/infrastructure/native/outpaint-engine.js";
 
 /** Deterministic pseudo-random pixels (xorshift), so failures reproduce. */
 export function noiseImage(width: number, height: number, channels: number, seed: number): NativeImage {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { loadAddon } from "../../src/native/addon.js";
+import { loadTestAddon } from "../helpers/native-test-addon.js";
 
 // The CPU references of FLUX.1 Fill's formulas (native/src/flux) against values computed here
 // independently: the schedule straight from the published formula in float64, the layouts as
 // numpy-style reshape/transpose of index arrays rather than the native index arithmetic.
 
-const flux = loadAddon().fluxMath;
+const flux = loadTestAddon().fluxMath;
 
 /** diffusers' FluxFillPipeline + FlowMatchEulerDiscreteScheduler(use_dynamic_shifting), in float64. */
 function referenceSigmas(steps: number, width: number, height: number): number[] {
@@ -156,5 +156,141 @@ describe("FLUX.1 Fill formulas (CPU references)", () => {
     assert.throws(() => flux.sigmas(0, 1024, 1024), /steps/);
     assert.throws(() => flux.packLatents(new Float32Array(10), 16, 2, 2), /latent/);
     assert.throws(() => flux.maskToLatentChannels(new Float32Array(100), 10, 10), /multiples of 8/);
+  });
+});
+
+// The remaining CPU references, each against values written here from diffusers' own formulas
+// (VaeImageProcessor, FluxFillPipeline, FlowMatchEulerDiscreteScheduler), in float32 where
+// diffusers computes in float32 (Math.fround after every operation).
+const f = Math.fround;
+
+/** numpy's round(): half to even. */
+function roundHalfEven(v: number): number {
+  const floor = Math.floor(v);
+  const rest = v - floor;
+  if (rest !== 0.5) return rest < 0.5 ? floor : floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** Deterministic values in [low, high) (xorshift), so failures reproduce. */
+function floats(count: number, low: number, high: number, seed: number): Float32Array {
+  let state = seed >>> 0 || 1;
+  return Float32Array.from({ length: count }, () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return low + ((state >>> 0) / 2 ** 32) * (high - low);
+  });
+}
+
+const bytes = (count: number, seed: number) => Uint8Array.from(floats(count, 0, 256, seed), (v) => Math.floor(v));
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+describe("FLUX image and latent references against diffusers' formulas", () => {
+  const [height, width] = [24, 40];
+  const pixels = height * width;
+
+  test("binarize: a mask pixel v is new content where v / 255 >= 0.5 (VaeImageProcessor do_binarize)", () => {
+    const all = Uint8Array.from({ length: 256 }, (_, v) => v);
+    const binary = flux.binarizeMask(all);
+    all.forEach((v) => assert.equal(binary[v], f(v / 255) >= 0.5 ? 1 : 0, `mask value ${v}`));
+  });
+
+  test("image to tensor: 2 (v / 255) - 1, planar; masked pixels image * (1 - mask) = 0 (FluxFillPipeline)", () => {
+    const rgb = bytes(pixels * 3, 5);
+    const mask = flux.binarizeMask(bytes(pixels, 6));
+    for (const withMask of [false, true]) {
+      const tensor = flux.imageToTensor(rgb, withMask ? mask : null, height, width);
+      assert.equal(tensor.length, pixels * 3);
+      for (let c = 0; c < 3; c++) {
+        for (let i = 0; i < pixels; i++) {
+          const image = f(f(2 * f(rgb[i * 3 + c]! / 255)) - 1);
+          const expected = withMask ? f(image * f(1 - mask[i]!)) : image;
+          assert.ok(tensor[c * pixels + i] === expected, `channel ${c} pixel ${i}: ${tensor[c * pixels + i]} vs ${expected}`);
+        }
+      }
+    }
+  });
+
+  test("tensor to image: ((x / 2 + 0.5).clamp(0, 1) * 255).round(), half to even (VaeImageProcessor.postprocess)", () => {
+    // Random values past both ends, and values whose scaled result lies on or next to a half.
+    const values = Float32Array.from([...floats(pixels * 3 - 64, -1.3, 1.3, 7), ...Array.from({ length: 64 }, (_, k) => (2 * (k * 4 + 0.5)) / 255 - 1)]);
+    const image = flux.tensorToImage(values, height, width);
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < pixels; i++) {
+        const unit = Math.min(Math.max(f(f(values[c * pixels + i]! / 2) + 0.5), 0), 1);
+        assert.equal(image[i * 3 + c], roundHalfEven(f(unit * 255)), `channel ${c} pixel ${i} from ${values[c * pixels + i]}`);
+      }
+    }
+  });
+
+  test("Fill input per token: [noisy latent (64) | masked-image latent (64) | mask (256)] (torch.cat, last axis)", () => {
+    const tokens = 6;
+    const [x, masked, mask] = [floats(tokens * 64, -2, 2, 1), floats(tokens * 64, -2, 2, 2), floats(tokens * 256, 0, 1, 3)];
+    const hidden = flux.concatFillInput(x, masked, mask, tokens);
+    const expected = Array.from({ length: tokens }, (_, t) => [
+      ...x.subarray(t * 64, t * 64 + 64),
+      ...masked.subarray(t * 64, t * 64 + 64),
+      ...mask.subarray(t * 256, t * 256 + 256),
+    ]).flat();
+    assert.deepEqual(Array.from(hidden), expected);
+  });
+
+  test("VAE latents: (z - shift_factor) * scaling_factor in, z / scaling_factor + shift_factor out (0.1159, 0.3611)", () => {
+    const z = floats(500, -4, 4, 9);
+    const normalized = flux.normalizeLatent(z);
+    z.forEach((v, i) => assert.equal(normalized[i], f(f(v - f(0.1159)) * f(0.3611)), `normalize ${v}`));
+    const back = flux.denormalizeLatent(normalized);
+    normalized.forEach((v, i) => assert.equal(back[i], f(f(v / f(0.3611)) + f(0.1159)), `denormalize ${v}`));
+    assertClose(back, z, 1e-5, "round trip");
+  });
+
+  test("image-to-image's first step: sigma * noise + (1 - sigma) * x0 at get_timesteps' start (scale_noise)", () => {
+    const [noise, x0] = [floats(300, -3, 3, 11), floats(300, -3, 3, 12)];
+    // get_timesteps: init = min(N * strength, N), start = int(max(N - init, 0)) = int(28 - 16.8).
+    const start = flux.firstStep(28, 0.6);
+    assert.equal(start, 11);
+    const sigma = flux.sigmas(28, 1024, 1024)[start]!;
+    const blended = flux.blendNoise(noise, x0, sigma);
+    // One rounding of slack: a compiler may fuse the multiply-add.
+    assertClose(blended, Array.from(noise, (n, i) => f(f(sigma * n) + f(f(1 - sigma) * x0[i]!))), 1e-6, "blend");
+  });
+
+  test("padding to multiples of 16 repeats the last row and column; the mask marks padding as new; crop undoes it", () => {
+    const image = { data: Buffer.from(bytes(37 * 23 * 3, 13)), width: 37, height: 23, channels: 3 };
+    const padded = flux.padImage(image);
+    assert.deepEqual([padded.width, padded.height, padded.channels], [48, 32, 3]);
+    for (let y = 0; y < 32; y++) {
+      for (let x = 0; x < 48; x++) {
+        const from = (Math.min(y, 22) * 37 + Math.min(x, 36)) * 3;
+        assert.deepEqual([...padded.data.subarray((y * 48 + x) * 3, (y * 48 + x) * 3 + 3)], [...image.data.subarray(from, from + 3)], `${x},${y}`);
+      }
+    }
+    assert.ok(flux.cropImage(padded, 37, 23).data.equals(image.data), "crop gives the original back");
+    const mask = { data: bytes(37 * 23, 14), width: 37, height: 23 };
+    const paddedMask = flux.padMask(mask);
+    for (let y = 0; y < 32; y++) {
+      for (let x = 0; x < 48; x++) {
+        assert.equal(paddedMask.data[y * 48 + x], x < 37 && y < 23 ? mask.data[y * 37 + x] : 255, `mask ${x},${y}`);
+      }
+    }
+  });
+
+  test("generation on FLUX.1 Fill: a wholly masked canvas conditions on a grey image and a mask of ones", () => {
+    // FluxFillPipeline with mask_image all white: masked_image = image * (1 - 1) = 0 (grey), whatever the init.
+    const [h, w] = [48, 64];
+    const ones = flux.binarizeMask(new Uint8Array(h * w).fill(255));
+    assert.ok(ones.every((v) => v === 1));
+    const tensor = flux.imageToTensor(bytes(h * w * 3, 15), ones, h, w);
+    assert.ok(tensor.every((v) => v === 0), "the masked image is grey everywhere");
+    const packedMask = flux.packLatents(flux.maskToLatentChannels(ones, h, w), 64, h / 8, w / 8);
+    assert.equal(packedMask.length, (h / 16) * (w / 16) * 256);
+    assert.ok(packedMask.every((v) => v === 1), "every token's 256 mask values are 1");
   });
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { loadAddon } from "../../src/native/addon.js";
+import { loadTestAddon } from "../helpers/native-test-addon.js";
 
 // LoRA weight changes from safetensors files written here (Hugging Face's format: an 8-byte
 // little-endian header length, a JSON header, raw little-endian data), against B·A computed
 // here: delta = weight * (alpha / r) * B A.
 
-const flux = loadAddon().fluxMath;
+const flux = loadTestAddon().fluxMath;
 
 type Tensor = { dtype: "F32" | "BF16"; shape: number[]; values: number[] };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { FillEngine, NativeError, type FillRequest, type NativeImage } from "../../src/native/fill-engine.js";
+import { OutpaintEngine, NativeError, type EngineRequest, type NativeImage } from "../../src/infrastructure/native/outpaint-engine.js";
 import { noiseImage, pixel, placementOf } from "../helpers/synthetic.js";
 
 /** A smooth image with texture: gradients plus a little noise, like a photo's background. */
@@ -102,19 +102,19 @@ function straightSteps(image: NativeImage, x0: number, x1: number, y0: number, y
 }
 
 describe("PATCHMATCH fill", () => {
-  let engine: FillEngine;
+  let engine: OutpaintEngine;
   before(() => {
-    engine = FillEngine.open({ threads: 2 });
+    engine = OutpaintEngine.open({ threads: 2 });
   });
   after(() => {
     engine.close();
   });
 
-  const request = (original: NativeImage, overrides: Partial<FillRequest> = {}): FillRequest => ({
+  const request = (original: NativeImage, overrides: Partial<EngineRequest> = {}): EngineRequest => ({
     original,
     placement: placementOf(original, original.width + 80, original.height + 50, 40, 20),
     infill: "PATCHMATCH",
-    feather: 0,
+    blur: 0,
     seed: 7,
     ...overrides,
   });
@@ -123,7 +123,7 @@ describe("PATCHMATCH fill", () => {
     const original = photoLike(160, 120);
     const first = await engine.outpaint(request(original));
     const again = await engine.outpaint(request(original));
-    const single = FillEngine.open({ threads: 1 });
+    const single = OutpaintEngine.open({ threads: 1 });
     const oneThread = await single.outpaint(request(original));
     single.close();
     const otherSeed = await engine.outpaint(request(original, { seed: 8 }));
@@ -136,7 +136,7 @@ describe("PATCHMATCH fill", () => {
     const original = photoLike(160, 120);
     const feather = 12;
     const placement = placementOf(original, 260, 200, 60, 0); // the top touches the canvas edge: no seam there
-    const result = await engine.outpaint(request(original, { placement, feather }));
+    const result = await engine.outpaint(request(original, { placement, blur: feather }));
     let bandChanged = 0;
     for (let y = 0; y < original.height; y++) {
       for (let x = 0; x < original.width; x++) {
@@ -254,8 +254,8 @@ describe("PATCHMATCH fill", () => {
   test("a feather that would swallow the whole original is refused", async () => {
     const original = photoLike(40, 30);
     await assert.rejects(
-      engine.outpaint(request(original, { placement: placementOf(original, 100, 100, 30, 30), feather: 15 })),
-      (error: unknown) => error instanceof NativeError && error.code === "INVALID_ARGUMENT" && /feather/.test(error.message),
+      engine.outpaint(request(original, { placement: placementOf(original, 100, 100, 30, 30), blur: 15 })),
+      (error: unknown) => error instanceof NativeError && error.code === "INVALID_ARGUMENT" && /blur/.test(error.message),
     );
   });
 

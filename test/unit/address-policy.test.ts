@@ -5,11 +5,11 @@ import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
 import { InputError } from "../../src/core/errors.js";
 import type { WebhookDeliveryRecord } from "../../src/core/webhook.js";
-import type { Database } from "../../src/db/database.js";
-import type { AttemptOutcome } from "../../src/db/webhook.repository.js";
-import { Metrics } from "../../src/services/metrics/metrics.js";
-import { AddressPolicy, type Resolve } from "../../src/services/net/address-policy.js";
-import { pinnedLookup } from "../../src/services/net/pinned-lookup.js";
+import type { Database } from "../../src/infrastructure/db/database.js";
+import type { AttemptOutcome } from "../../src/infrastructure/db/webhook.repository.js";
+import { Metrics } from "../../src/infrastructure/metrics/metrics.js";
+import { AddressPolicy, type Resolve } from "../../src/infrastructure/net/address-policy.js";
+import { pinnedLookup } from "../../src/infrastructure/net/pinned-lookup.js";
 import { WebhookDispatcher } from "../../src/services/webhooks/webhook-dispatcher.js";
 
 /** A resolver answering from a fixed table, so no test depends on real DNS. */
@@ -153,7 +153,8 @@ describe("address policy", () => {
   });
 
   test("a malformed allow list entry is a start-up error, not silently ignored", () => {
-    for (const entry of ["10.0.0.0/33", "10.0.0.0/abc", "::1/129", "example.com/8", ""]) {
+    // A port, scheme or path would never match a URL's host: refused rather than silently inert.
+    for (const entry of ["10.0.0.0/33", "10.0.0.0/abc", "::1/129", "example.com/8", "", "127.0.0.1:4799", "localhost:80", "[::1]:80", "http://example.com", "example.com/path", "a b"]) {
       assert.throws(() => new AddressPolicy([entry]), /URL allow list/, entry);
     }
   });

@@ -4,7 +4,7 @@ import { described, describeReceived, InputError } from "../../src/core/errors.j
 import { newId } from "../../src/core/ids.js";
 import { aggregateStatus } from "../../src/core/job.js";
 import { encodeCursor, pageRequest, toPage } from "../../src/core/pagination.js";
-import { loadSettings, SettingsError } from "../../src/config/settings.js";
+import { loadSettings, SettingsError } from "../../src/infrastructure/config/settings.js";
 
 test("ids are UUIDv7 and strictly increasing within a process", () => {
   const ids = Array.from({ length: 5000 }, () => newId());

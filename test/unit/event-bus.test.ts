@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EventBus } from "../../src/services/events/event-bus.js";
+import { EventBus } from "../../src/infrastructure/events/event-bus.js";
 
 type Topics = { job: { n: number } };
 

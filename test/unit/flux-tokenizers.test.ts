@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { FluxTokenizers } from "../../src/services/backends/flux-tokenizers.js";
+import { FluxTokenizers } from "../../src/infrastructure/native/flux-tokenizers.js";
 
 // Small tokenizer.json files of the two kinds FLUX.1 uses (a CLIP-style BPE that wraps text in
 // start and end tokens and pads with the end token; a T5-style Unigram that appends </s> and

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Counter, Gauge, Histogram, Registry } from "../../src/services/metrics/instruments.js";
-import { Metrics } from "../../src/services/metrics/metrics.js";
-import { renderText } from "../../src/services/metrics/text-format.js";
+import { Counter, Gauge, Histogram, Registry } from "../../src/infrastructure/metrics/instruments.js";
+import { Metrics } from "../../src/infrastructure/metrics/metrics.js";
+import { renderText } from "../../src/infrastructure/metrics/text-format.js";
 
 const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? ([-+0-9.eE]+|NaN|\+Inf)$/;
 

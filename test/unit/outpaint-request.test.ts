@@ -7,7 +7,7 @@ const image = { id: "x" };
 
 test("defaults are applied and documented ranges accepted", () => {
   const fields = validateOutpaintFields({ image, extend: { right: 128 } });
-  assert.deepEqual(fields.size, { kind: "extend", top: 0, right: 128, bottom: 0, left: 0 });
+  assert.deepEqual(fields.size, { kind: "extend", field: "extend", top: 0, right: 128, bottom: 0, left: 0 });
   assert.equal(fields.numImages, 1);
   const { seed, ...spec } = fields.spec;
   assert.ok(Number.isInteger(seed) && seed >= 0);
@@ -53,7 +53,7 @@ test("each out-of-range field is named", () => {
 
 test("Runware's outpaint shape is an alias of extend and blur", () => {
   const fields = validateOutpaintFields({ image, outpaint: { top: 256, right: 128, bottom: 256, left: 128, blur: 16 } });
-  assert.deepEqual(fields.size, { kind: "extend", top: 256, right: 128, bottom: 256, left: 128 });
+  assert.deepEqual(fields.size, { kind: "extend", field: "outpaint", top: 256, right: 128, bottom: 256, left: 128 });
   assert.equal(fields.spec.blur, 16);
   refused({ outpaint: { top: 64 }, extend: { top: 64 } }, "input");
   refused({ outpaint: { top: 64, blur: 8 }, blur: 8 }, "blur");
@@ -79,8 +79,25 @@ test("placement is checked against the image", () => {
     width: 400,
     height: 300,
   });
-  assert.throws(() => planPlacement({ kind: "extend", top: 0, right: 0, bottom: 0, left: 0 }, original), /at least one side/);
-  assert.throws(() => planPlacement({ kind: "extend", top: 8000, right: 0, bottom: 0, left: 0 }, original), /top \+ bottom of at most 7892/);
+  assert.throws(() => planPlacement({ kind: "extend", field: "extend", top: 0, right: 0, bottom: 0, left: 0 }, original), /at least one side/);
+  assert.throws(() => planPlacement({ kind: "extend", field: "extend", top: 8000, right: 0, bottom: 0, left: 0 }, original), /top \+ bottom of at most 7892/);
   assert.throws(() => planPlacement({ kind: "preset", preset: "MAKE_SQUARE", factor: 1.5 }, { width: 300, height: 300 }), /enlarges a 300x300 image/);
   assert.throws(() => planPlacement({ kind: "preset", preset: "ZOOM_OUT_2X", factor: 1.5 }, { width: 5000, height: 300 }), /fits in 8192x8192/);
+});
+
+test("a canvas too wide or too tall names the side to shorten, under the field it was given in", () => {
+  const small = { width: 64, height: 48 };
+  const fieldOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return (error as InputError).field;
+    }
+    return "no error";
+  };
+  assert.equal(fieldOf(() => planPlacement(validateOutpaintFields({ image, extend: { right: 8192 } }).size, small)), "extend.right");
+  assert.equal(fieldOf(() => planPlacement(validateOutpaintFields({ image, extend: { left: 8000, right: 200 } }).size, small)), "extend.left");
+  assert.equal(fieldOf(() => planPlacement(validateOutpaintFields({ image, extend: { bottom: 8192 } }).size, small)), "extend.bottom");
+  assert.equal(fieldOf(() => planPlacement(validateOutpaintFields({ image, outpaint: { top: 8192 } }).size, small)), "outpaint.top");
+  assert.equal(fieldOf(() => planPlacement(validateOutpaintFields({ image, outpaint: { top: 0 } }).size, small)), "outpaint");
 });

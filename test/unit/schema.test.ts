@@ -4,7 +4,7 @@ import { GraphQLObjectType } from "graphql";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { buildAppSchema, printAppSchema } from "../../src/graphql/schema.js";
-import { createEvents } from "../../src/services/events/topics.js";
+import { createEvents } from "../../src/infrastructure/events/topics.js";
 import { ROOT } from "../helpers/paths.js";
 
 test("schema.graphql is what the code defines (regenerate with `npm run schema:emit`)", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { test } from "node:test";
-import { loadSettings } from "../../src/config/settings.js";
+import { loadSettings } from "../../src/infrastructure/config/settings.js";
 import { generateSecret, sign } from "../../src/services/webhooks/signature.js";
 
 test("signatures follow Standard Webhooks: HMAC-SHA256 of id.timestamp.body with the secret's bytes", () => {

@@ -8,7 +8,7 @@ namespace outpaint {
 
 std::vector<std::string> ProbeFluxFill(const std::string&) {
   return {"this build of the native addon has no TensorRT support: rebuild it on the GPU host with "
-          "TENSORRT_ROOT=<TensorRT 10 directory> npm run build:native (docs/gpu.md)"};
+          "TENSORRT_ROOT=<TensorRT 10 or 11 directory> npm run build:native (docs/gpu.md)"};
 }
 
 std::unique_ptr<OutpaintBackend> OpenFluxFill(const std::string& model_dir, ComputePool&) {

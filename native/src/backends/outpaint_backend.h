@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/image.h"
+#include "pipeline/generate.h"
 #include "pipeline/outpaint_pipeline.h"
 #include "runtime/progress.h"
 
@@ -33,14 +34,28 @@ struct BackendRequest {
   DenoiseParams denoise;
 };
 
+struct GenerateRequest {
+  GenerateParams generate;
+  DenoiseParams denoise;  // strength 1 without an init
+};
+
+struct GenerateResult {
+  Image image;              // 3 channels
+  std::string transformer;  // the model that made it: "FLUX.1-dev" or "FLUX.1-Fill-dev"
+};
+
 // One way of producing an outpaint. Every backend keeps the same contract: progress through
 // the sink at every step, previews where it has them, NativeError("CANCELLED") within one step
-// of the sink asking to stop, and original pixels outside the feather band returned bit-exact.
-// Backends live as long as their engine and may hold weights; per-run state stays in Run.
+// of the sink asking to stop, and original pixels outside the feather band returned bit-exact
+// (all of it the pipeline frame's, outpaint_pipeline.h). Backends live as long as their engine
+// and may hold weights; per-run state stays in Run and Generate.
 class OutpaintBackend {
  public:
   virtual ~OutpaintBackend() = default;
   virtual Image Run(const BackendRequest& request, ProgressSink& sink) = 0;
+  // A whole image from text or from an image (generate.h). Throws NativeError INVALID_ARGUMENT
+  // on backends that cannot.
+  virtual GenerateResult Generate(const GenerateRequest& request, ProgressSink& sink) = 0;
 };
 
 }  // namespace outpaint

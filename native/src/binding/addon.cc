@@ -2,8 +2,7 @@
 
 #include "backends/backend_names.h"
 #include "backends/flux_fill.h"
-#include "binding/fill_engine.h"
-#include "binding/flux_math.h"
+#include "binding/outpaint_engine.h"
 #include "binding/js_errors.h"
 #include "fill/infill.h"
 
@@ -12,7 +11,7 @@ namespace {
 
 // Bumped whenever the JS-facing contract of this addon changes; the TypeScript loader refuses
 // a build whose ABI differs from the one it was written for.
-constexpr int kBindingAbi = 2;
+constexpr int kBindingAbi = 4;
 
 // probeBackend("FLUX_FILL_TRT", modelDir) -> string[]: what is missing for it to run; [] when it can.
 Napi::Value ProbeBackend(const Napi::CallbackInfo& info) {
@@ -38,10 +37,9 @@ Napi::Value ProbeBackend(const Napi::CallbackInfo& info) {
 
 static Napi::Object InitOutpaintAddon(Napi::Env env, Napi::Object exports) {
   using namespace outpaint::binding;
-  exports.Set("FillEngine", FillEngine::DefineClass(env));
+  exports.Set("OutpaintEngine", OutpaintEngine::DefineClass(env));
   exports.Set("bindingAbi", Napi::Number::New(env, kBindingAbi));
   exports.Set("probeBackend", Napi::Function::New<ProbeBackend>(env, "probeBackend"));
-  exports.Set("fluxMath", FluxMathExports(env));
   const std::vector<const char*> names = outpaint::InfillMethodNames();
   Napi::Array infill = Napi::Array::New(env, names.size());
   for (uint32_t i = 0; i < names.size(); ++i) infill.Set(i, names[i]);

@@ -11,7 +11,7 @@ namespace outpaint::binding {
 namespace {
 
 constexpr int kMaxSide = 65535;
-constexpr int kMaxFeather = 1024;
+constexpr int kMaxBlur = 1024;
 
 Napi::Object ObjectField(const Napi::Object& parent, const char* name) {
   Napi::Value value = parent.Get(name);
@@ -70,6 +70,27 @@ void ReadDenoise(const Napi::Value& value, DenoiseParams& denoise) {
   }
 }
 
+// An image field { data, width, height, channels }, read in place: `source` keeps its buffer.
+ImageView ReadImage(const Napi::Object& parent, const char* name, Napi::Reference<Napi::Uint8Array>& source) {
+  Napi::Env env = parent.Env();
+  const Napi::Object image = ObjectField(parent, name);
+  const Napi::Value data = image.Get("data");
+  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    ThrowInvalidArgument(env, std::string("Expected a Buffer or Uint8Array for ") + name + ".data");
+  }
+  const Napi::Uint8Array pixels = data.As<Napi::Uint8Array>();
+  ImageView view;
+  view.width = IntField(image, "width", 1, kMaxSide);
+  view.height = IntField(image, "height", 1, kMaxSide);
+  view.channels = IntField(image, "channels", 1, 4);
+  if (pixels.ByteLength() != static_cast<size_t>(view.width) * view.height * view.channels) {
+    ThrowInvalidArgument(env, std::string("Expected ") + name + ".data to hold width * height * channels bytes");
+  }
+  view.pixels = pixels.Data();
+  source = Napi::Persistent(pixels);
+  return view;
+}
+
 }  // namespace
 
 void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
@@ -77,22 +98,8 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
   if (!value.IsObject()) ThrowInvalidArgument(env, "Expected an outpaint request object");
   const Napi::Object request = value.As<Napi::Object>();
 
-  const Napi::Object original = ObjectField(request, "original");
-  const Napi::Value data = original.Get("data");
-  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    ThrowInvalidArgument(env, "Expected a Buffer or Uint8Array for original.data");
-  }
-  const Napi::Uint8Array pixels = data.As<Napi::Uint8Array>();
   OutpaintParams& params = baton.request.outpaint;
-  ImageView& view = params.original;
-  view.width = IntField(original, "width", 1, kMaxSide);
-  view.height = IntField(original, "height", 1, kMaxSide);
-  view.channels = IntField(original, "channels", 1, 4);
-  if (pixels.ByteLength() != static_cast<size_t>(view.width) * view.height * view.channels) {
-    ThrowInvalidArgument(env, "Expected original.data to hold width * height * channels bytes");
-  }
-  view.pixels = pixels.Data();
-  baton.source = Napi::Persistent(pixels);
+  params.original = ReadImage(request, "original", baton.source);
 
   const Napi::Object placement = ObjectField(request, "placement");
   Placement& p = params.placement;
@@ -100,8 +107,8 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
   p.canvas_height = IntField(placement, "canvasHeight", 1, kMaxSide);
   p.x = IntField(placement, "x", 0, kMaxSide);
   p.y = IntField(placement, "y", 0, kMaxSide);
-  p.width = view.width;
-  p.height = view.height;
+  p.width = params.original.width;
+  p.height = params.original.height;
   if (p.Right() > p.canvas_width || p.Bottom() > p.canvas_height) {
     ThrowInvalidArgument(env, "Expected the original to lie inside the canvas");
   }
@@ -113,14 +120,31 @@ void ReadOutpaintBaton(const Napi::Value& value, OutpaintBaton& baton) {
   } catch (const NativeError& error) {
     ThrowInvalidArgument(env, error.what());
   }
-  params.feather = IntField(request, "feather", 0, kMaxFeather);
-  if (KnownRect(p, params.feather).Empty()) {
-    ThrowInvalidArgument(env, "Expected a feather that leaves part of the original outside the band");
+  params.blur = IntField(request, "blur", 0, kMaxBlur);
+  if (KnownRect(p, params.blur).Empty()) {
+    ThrowInvalidArgument(env, "Expected a blur that leaves part of the original outside the feather band");
   }
   params.seed = static_cast<uint64_t>(IntField(request, "seed", 0, 2147483647));
 
   const Napi::Value denoise = request.Get("denoise");
   if (!denoise.IsUndefined()) ReadDenoise(denoise, baton.request.denoise);
+}
+
+void ReadGenerateBaton(const Napi::Value& value, GenerateBaton& baton) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject()) ThrowInvalidArgument(env, "Expected a generate request object");
+  const Napi::Object request = value.As<Napi::Object>();
+  GenerateParams& params = baton.request.generate;
+  params.width = IntField(request, "width", 1, kMaxSide);
+  params.height = IntField(request, "height", 1, kMaxSide);
+  params.seed = static_cast<uint64_t>(IntField(request, "seed", 0, 2147483647));
+  if (!request.Get("init").IsUndefined()) {
+    params.init = ReadImage(request, "init", baton.source);
+    if (params.init.width != params.width || params.init.height != params.height) {
+      ThrowInvalidArgument(env, "Expected init to be width x height");
+    }
+  }
+  ReadDenoise(request.Get("denoise"), baton.request.denoise);
 }
 
 }  // namespace outpaint::binding

@@ -15,9 +15,8 @@ bool EndsWith(const std::string& text, const std::string& tail) {
 
 }  // namespace
 
-void AccumulateLoraDeltas(const SafeTensorsFile& lora, const std::string& name, float weight,
-                          std::map<std::string, WeightDelta>& deltas) {
-  int pairs = 0;
+std::vector<LoraFactor> LoraFactors(const SafeTensorsFile& lora, const std::string& name, float weight) {
+  std::vector<LoraFactor> factors;
   for (const auto& [key, down] : lora.tensors()) {
     if (!EndsWith(key, kDown)) continue;
     const std::string module = key.substr(0, key.size() - kDown.size());
@@ -27,38 +26,42 @@ void AccumulateLoraDeltas(const SafeTensorsFile& lora, const std::string& name, 
       throw NativeError("MODEL_INVALID", name + ": " + module + " has LoRA factors of mismatched shapes");
     }
     const int64_t rank = down.shape[0];
-    const int64_t cols = down.shape[1];
-    const int64_t rows = up->shape[0];
     float alpha = static_cast<float>(rank);
     if (const SafeTensor* a = lora.Find(module + ".alpha"); a != nullptr && a->Count() == 1) alpha = a->ToFloats()[0];
-    const float scale = weight * alpha / static_cast<float>(rank);
-
     const std::string target = (module.rfind(kPrefix, 0) == 0 ? module.substr(kPrefix.size()) : module) + ".weight";
-    WeightDelta& delta = deltas[target];
+    factors.push_back({target, &down, up, weight * alpha / static_cast<float>(rank)});
+  }
+  if (factors.empty()) {
+    throw NativeError("MODEL_INVALID", name + " holds no LoRA in the expected layout: expected diffusers/PEFT keys "
+                                             "\"<module>.lora_A.weight\" and \"<module>.lora_B.weight\" (kohya \"lora_unet_*\" "
+                                             "files can be converted with diffusers' FluxPipeline.load_lora_weights + save_lora_weights)");
+  }
+  return factors;
+}
+
+void AccumulateLoraDeltas(const SafeTensorsFile& lora, const std::string& name, float weight,
+                          std::map<std::string, WeightDelta>& deltas) {
+  for (const LoraFactor& factor : LoraFactors(lora, name, weight)) {
+    const int64_t rows = factor.Rows(), rank = factor.Rank(), cols = factor.Cols();
+    WeightDelta& delta = deltas[factor.target];
     if (delta.values.empty()) {
       delta.rows = rows;
       delta.cols = cols;
       delta.values.assign(static_cast<size_t>(rows * cols), 0.0f);
     } else if (delta.rows != rows || delta.cols != cols) {
-      throw NativeError("MODEL_INVALID", name + ": " + module + " changes a " + std::to_string(rows) + "x" + std::to_string(cols) +
-                                             " weight that another LoRA changes at another shape");
+      throw NativeError("MODEL_INVALID", name + ": " + factor.target + " is changed at " + std::to_string(rows) + "x" +
+                                             std::to_string(cols) + " here and at another shape by another LoRA");
     }
-    const std::vector<float> a = down.ToFloats();
-    const std::vector<float> b = up->ToFloats();
+    const std::vector<float> a = factor.down->ToFloats();
+    const std::vector<float> b = factor.up->ToFloats();
     for (int64_t o = 0; o < rows; ++o) {
       float* out = delta.values.data() + o * cols;
       for (int64_t k = 0; k < rank; ++k) {
-        const float factor = scale * b[o * rank + k];
+        const float scaled = factor.scale * b[o * rank + k];
         const float* row = a.data() + k * cols;
-        for (int64_t i = 0; i < cols; ++i) out[i] += factor * row[i];
+        for (int64_t i = 0; i < cols; ++i) out[i] += scaled * row[i];
       }
     }
-    ++pairs;
-  }
-  if (pairs == 0) {
-    throw NativeError("MODEL_INVALID", name + " holds no LoRA in the expected layout: expected diffusers/PEFT keys "
-                                             "\"<module>.lora_A.weight\" and \"<module>.lora_B.weight\" (kohya \"lora_unet_*\" "
-                                             "files can be converted with diffusers' FluxPipeline.load_lora_weights + save_lora_weights)");
   }
 }
 

@@ -8,6 +8,25 @@
 
 namespace outpaint::flux {
 
+// One low-rank pair of a LoRA file and the transformer weight it changes:
+// delta = scale * B A, B = `up` [out, r], A = `down` [r, in] (Hu et al. 2021, LoRA, eq. 3 with
+// the alpha / r scaling). Diffusers/PEFT format: "<module>.lora_A.weight", "<module>.lora_B.weight",
+// optional "<module>.alpha" (default r); module names optionally prefixed "transformer.".
+struct LoraFactor {
+  std::string target;  // "<module>.weight"
+  const SafeTensor* down = nullptr;
+  const SafeTensor* up = nullptr;
+  float scale = 1.0f;  // weight * alpha / r
+  int64_t Rows() const { return up->shape[0]; }
+  int64_t Rank() const { return down->shape[0]; }
+  int64_t Cols() const { return down->shape[1]; }
+};
+
+// Every pair in `lora` (named `name` in messages), scaled by `weight`; pointers into `lora`.
+// Other layouts (kohya "lora_unet_*") and mismatched shapes are refused with NativeError
+// MODEL_INVALID saying what was expected.
+std::vector<LoraFactor> LoraFactors(const SafeTensorsFile& lora, const std::string& name, float weight);
+
 // A weight's change from LoRAs: delta[o][i] for a Linear weight [out, in].
 struct WeightDelta {
   int64_t rows = 0;  // out
@@ -15,12 +34,8 @@ struct WeightDelta {
   std::vector<float> values;
 };
 
-// Adds one LoRA's deltas, scaled by `weight`, into `deltas`, keyed by the transformer weight
-// they change ("<module>.weight"). Diffusers/PEFT format: "<module>.lora_A.weight" A [r, in],
-// "<module>.lora_B.weight" B [out, r], optional "<module>.alpha" (default r), module names
-// optionally prefixed "transformer."; delta = weight * (alpha / r) * (B A) (Hu et al. 2021,
-// LoRA, eq. 3 with the alpha/r scaling). Other layouts (kohya "lora_unet_*") are refused with
-// the format expected.
+// The CPU reference of the deltas the GPU refit adds (gpu/lora_refit.h, with cuBLAS): adds
+// one LoRA's deltas into `deltas`, keyed by the weight they change.
 void AccumulateLoraDeltas(const SafeTensorsFile& lora, const std::string& name, float weight,
                           std::map<std::string, WeightDelta>& deltas);
 

@@ -5,6 +5,7 @@
 
 #include "flux/latent_layout.h"
 #include "flux/latent_preview.h"
+#include "gpu/cuda_check.h"
 
 namespace outpaint::gpu {
 namespace {
@@ -15,6 +16,9 @@ __constant__ float kFactors[16][3];
 __constant__ float kBias[3];
 
 inline unsigned Blocks(size_t count) { return static_cast<unsigned>((count + kThreads - 1) / kThreads); }
+
+// A launch fails without a word (a bad configuration, no kernel image for this GPU) until asked.
+void CheckLaunch(const char* kernel) { CudaCheck(cudaGetLastError(), kernel); }
 
 __device__ inline float Load(const float* p, size_t i) { return p[i]; }
 __device__ inline float Load(const __half* p, size_t i) { return __half2float(p[i]); }
@@ -144,6 +148,7 @@ void LaunchImageToTensor(const uint8_t* rgb, const float* mask, int height, int 
                          cudaStream_t stream) {
   WithType(type, out, [&](auto* typed) {
     ImageToTensor<<<Blocks(static_cast<size_t>(height) * width), kThreads, 0, stream>>>(rgb, mask, height, width, typed);
+    CheckLaunch("ImageToTensor");
   });
 }
 
@@ -151,17 +156,20 @@ void LaunchPackLatents(const void* latent, ElementType type, int height, int wid
   WithType(type, const_cast<void*>(latent), [&](auto* typed) {
     PackLatents<<<Blocks(static_cast<size_t>(16) * height * width), kThreads, 0, stream>>>(typed, 16, height, width, true,
                                                                                             packed);
+    CheckLaunch("PackLatents");
   });
 }
 
 void LaunchPackMask(const float* mask, int height, int width, float* packed, cudaStream_t stream) {
   PackMask<<<Blocks(static_cast<size_t>(height) * width), kThreads, 0, stream>>>(mask, height, width, packed);
+  CheckLaunch("PackMask");
 }
 
 void LaunchConcatFillInput(const float* x, const float* masked_latent, const float* mask, int tokens, void* hidden,
                            ElementType type, cudaStream_t stream) {
   WithType(type, hidden, [&](auto* typed) {
     ConcatFillInput<<<Blocks(static_cast<size_t>(tokens) * 384), kThreads, 0, stream>>>(x, masked_latent, mask, tokens, typed);
+    CheckLaunch("ConcatFillInput");
   });
 }
 
@@ -169,42 +177,50 @@ void LaunchEulerStep(float* x, const void* v, ElementType type, size_t count, co
                      cudaStream_t stream) {
   WithType(type, const_cast<void*>(v), [&](auto* typed) {
     EulerStep<<<Blocks(count), kThreads, 0, stream>>>(x, typed, count, sigmas, i);
+    CheckLaunch("EulerStep");
   });
 }
 
 void LaunchBlendNoise(float* x, const float* noise, const float* x0, size_t count, const float* sigmas, int i,
                       cudaStream_t stream) {
   BlendNoise<<<Blocks(count), kThreads, 0, stream>>>(x, noise, x0, count, sigmas, i);
+  CheckLaunch("BlendNoise");
 }
 
 void LaunchUnpackLatents(const float* packed, int height, int width, void* latent, ElementType type, cudaStream_t stream) {
   WithType(type, latent, [&](auto* typed) {
     UnpackLatents<<<Blocks(static_cast<size_t>(16) * height * width), kThreads, 0, stream>>>(packed, height, width, typed);
+    CheckLaunch("UnpackLatents");
   });
 }
 
 void LaunchTensorToImage(const void* image, ElementType type, int height, int width, uint8_t* rgb, cudaStream_t stream) {
   WithType(type, const_cast<void*>(image), [&](auto* typed) {
     TensorToImage<<<Blocks(static_cast<size_t>(height) * width), kThreads, 0, stream>>>(typed, height, width, rgb);
+    CheckLaunch("TensorToImage");
   });
 }
 
 void LaunchConvert(const void* source, ElementType source_type, void* target, ElementType target_type, size_t count,
                    cudaStream_t stream) {
   WithType(source_type, const_cast<void*>(source), [&](auto* from) {
-    WithType(target_type, target, [&](auto* to) { Convert<<<Blocks(count), kThreads, 0, stream>>>(from, to, count); });
+    WithType(target_type, target, [&](auto* to) {
+      Convert<<<Blocks(count), kThreads, 0, stream>>>(from, to, count);
+      CheckLaunch("Convert");
+    });
   });
 }
 
 void LaunchLatentPreview(const float* packed, int height, int width, uint8_t* rgb, cudaStream_t stream) {
   // The factors live in constant memory, copied once per process from the CPU reference's table.
   static const bool uploaded = [] {
-    cudaMemcpyToSymbol(kFactors, flux::kPreviewFactors, sizeof(kFactors));
-    cudaMemcpyToSymbol(kBias, flux::kPreviewBias, sizeof(kBias));
+    CudaCheck(cudaMemcpyToSymbol(kFactors, flux::kPreviewFactors, sizeof(kFactors)), "cudaMemcpyToSymbol");
+    CudaCheck(cudaMemcpyToSymbol(kBias, flux::kPreviewBias, sizeof(kBias)), "cudaMemcpyToSymbol");
     return true;
   }();
   (void)uploaded;
   LatentPreview<<<Blocks(static_cast<size_t>(height) * width), kThreads, 0, stream>>>(packed, height, width, rgb);
+  CheckLaunch("LatentPreview");
 }
 
 }  // namespace outpaint::gpu

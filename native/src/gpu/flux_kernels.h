@@ -10,9 +10,11 @@ namespace outpaint::gpu {
 // sampler keeps (the latent x, the conditioning, sigmas) stays fp32.
 enum class ElementType { kFloat, kHalf, kBFloat16 };
 
-// The pipeline's CUDA kernels. Each has a CPU reference in native/src/flux (named alongside) and
-// tools/flux_kernel_check.cc compares them on a GPU. All are enqueued on `stream`; none
-// synchronizes.
+// The pipeline's CUDA kernels. Each has a CPU reference in native/src/flux (named alongside),
+// and `npm run gpu:check` (native/tools/gpu_check.py) compares every one, in every element type
+// it handles, with an independent PyTorch implementation of diffusers' formulas on a GPU. All are
+// enqueued on `stream`; none synchronizes. Every launch is checked (cudaGetLastError): a failed
+// launch throws NativeError CUDA_ERROR naming the kernel.
 
 // Canvas RGB (8 bits, [H, W, 3]) to the VAE encoder's image [1, 3, H, W] in [-1, 1]. With a mask
 // (fp32 [H, W], 1 = new content), masked pixels become 0 (FLUX Fill's masked image).
@@ -46,8 +48,9 @@ void LaunchUnpackLatents(const float* packed, int height, int width, void* laten
 // VAE decoder output [1, 3, H, W] in [-1, 1] to RGB 8 bits [H, W, 3].
 void LaunchTensorToImage(const void* image, ElementType type, int height, int width, uint8_t* rgb, cudaStream_t stream);
 
-// Element-wise type conversion (rounding to nearest even), for sigmas, ids and embeddings whose
-// engine types differ from the pipeline's fp32 or from the engine that produced them.
+// Element-wise type conversion (rounding to nearest even, as torch's Tensor.to), for sigmas,
+// ids, embeddings and LoRA-merged weights whose types differ from the pipeline's fp32 or from
+// the engine that produced them.
 void LaunchConvert(const void* source, ElementType source_type, void* target, ElementType target_type, size_t count,
                    cudaStream_t stream);
 

@@ -1,42 +1,58 @@
 #include "gpu/flux_model.h"
 
-#include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <vector>
+#include <sys/stat.h>
 
-#include "gpu/engine_contract.h"
+#include <cstdio>
+
+#include "gpu/engine_io.h"
 #include "gpu/nvinfer_library.h"
+#include "gpu/plan_reader.h"
+#include "runtime/chunked_file.h"
 #include "runtime/errors.h"
 
 namespace outpaint::gpu {
+namespace {
 
-const char* EngineRole(FluxEngineId id) {
-  static const char* const kRoles[] = {"clip", "t5", "transformer", "vae_encoder", "vae_decoder"};
-  return kRoles[static_cast<int>(id)];
+// An engine built with --weightStreaming keeps what does not fit on the device in host memory
+// and streams it in per run: it gets TensorRT's own budget for this device (docs/gpu.md).
+void BudgetWeightStreaming(nvinfer1::ICudaEngine& engine, FluxEngine id) {
+  const int64_t streamable = engine.getStreamableWeightsSize();
+  if (streamable <= 0) return;
+  const int64_t budget = engine.getWeightStreamingAutomaticBudget();
+  engine.setWeightStreamingBudgetV2(budget);
+  std::fprintf(stderr, "[flux] the %s streams its weights: %.1f of %.1f GiB on the device\n", flux::EngineTitle(id),
+               budget / 1073741824.0, streamable / 1073741824.0);
 }
 
-std::string EngineFile(const std::string& model_dir, FluxEngineId id) {
-  return model_dir + "/" + EngineRole(id) + ".plan";
+}  // namespace
+
+int64_t FileSize(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0 ? static_cast<int64_t>(info.st_size) : 0;
 }
 
-FluxModel::FluxModel(const std::string& model_dir) : dir_(model_dir) {
+bool FileExists(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+std::string DevModelDir(const std::string& fill_dir) {
+  std::string dir = fill_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const size_t slash = dir.rfind('/');
+  const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "" : dir.substr(0, slash);
+  return parent + "/flux1-dev";
+}
+
+std::string EngineFile(const std::string& fill_dir, FluxEngine engine) {
+  const std::string dir = engine == FluxEngine::kDevTransformer ? DevModelDir(fill_dir) : fill_dir;
+  return dir + "/" + flux::EngineRole(engine) + ".plan";
+}
+
+FluxModel::FluxModel(const std::string& fill_dir, const OnBytes& on_bytes) : fill_dir_(fill_dir) {
   runtime_.reset(NvInferLibrary::Get().CreateRuntime(logger_));
   if (!runtime_) throw NativeError("BACKEND_UNAVAILABLE", "TensorRT could not create a runtime: " + logger_.TakeLastError());
-  for (int i = 0; i < kFluxEngineCount; ++i) {
-    const auto id = static_cast<FluxEngineId>(i);
-    const std::string file = EngineFile(model_dir, id);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw NativeError("MODEL_INVALID", "The " + std::string(EngineRole(id)) + " engine " + file + " cannot be read");
-    const std::vector<char> blob((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    engines_[i].reset(runtime_->deserializeCudaEngine(blob.data(), blob.size()));
-    if (!engines_[i]) {
-      throw NativeError("MODEL_INVALID", "TensorRT " + NvInferLibrary::Get().version() + " could not load " + file + ": " +
-                                             logger_.TakeLastError() +
-                                             " (engines only load on the TensorRT version and GPU they were built for)");
-    }
-    CheckEngine(*engines_[i], FluxFillContracts()[i], file);
-  }
+  for (FluxEngine engine : kFillEngines) Load(engine, on_bytes);
 }
 
 FluxModel::~FluxModel() {
@@ -44,10 +60,49 @@ FluxModel::~FluxModel() {
   runtime_.reset();
 }
 
-int64_t FluxModel::SharedScratchBytes() const {
-  int64_t bytes = 0;
-  for (const auto& engine : engines_) bytes = std::max(bytes, engine->getDeviceMemorySizeV2());
-  return bytes;
+int64_t FluxModel::BytesToLoad(FluxEngine engine) const { return Loaded(engine) ? 0 : FileSize(File(engine)); }
+
+void FluxModel::Load(FluxEngine engine, const OnBytes& on_bytes) {
+  if (Loaded(engine)) return;
+  std::unique_ptr<nvinfer1::ICudaEngine> loaded = Deserialize(engine, on_bytes);
+  extras_[static_cast<int>(engine)] = flux::CheckEngine(DescribeEngine(*loaded), engine, File(engine));
+  for (const std::string& name : ExtraOutputs(engine)) {
+    std::fprintf(stderr, "[flux] the %s engine has an output the pipeline does not read, %s: bound to scratch memory\n",
+                 flux::EngineTitle(engine), name.c_str());
+  }
+  BudgetWeightStreaming(*loaded, engine);
+  engines_[static_cast<int>(engine)] = std::move(loaded);
+}
+
+std::unique_ptr<nvinfer1::ICudaEngine> FluxModel::Deserialize(FluxEngine engine, const OnBytes& on_bytes) {
+  const std::string file = File(engine);
+  int64_t reported = 0;
+  ChunkedFile plan(file, [&](int64_t position) {
+    if (on_bytes) on_bytes(position - reported);
+    reported = position;
+    return true;
+  });
+  PlanReader reader(plan);
+  std::unique_ptr<nvinfer1::ICudaEngine> loaded(runtime_->deserializeCudaEngine(reader));
+  reader.Rethrow();
+  if (!loaded) {
+    const std::string error = logger_.TakeLastError();
+    const bool memory = error.find("out of memory") != std::string::npos || error.find("could not be allocated") != std::string::npos;
+    throw NativeError(memory ? "OUT_OF_MEMORY" : "MODEL_INVALID",
+                      "TensorRT " + NvInferLibrary::Get().version() + " could not load " + file + ": " + error +
+                          " (engines only load on the TensorRT version and GPU type they were built with)");
+  }
+  return loaded;
+}
+
+nvinfer1::ICudaEngine& FluxModel::Engine(FluxEngine engine) const {
+  if (!Loaded(engine)) throw NativeError("INTERNAL", std::string("The ") + flux::EngineTitle(engine) + " engine is not loaded");
+  return *engines_[static_cast<int>(engine)];
+}
+
+std::string FluxModel::RefitWeightsFile(FluxEngine transformer) const {
+  const std::string plan = File(transformer);
+  return plan.substr(0, plan.rfind('/')) + "/transformer.refit.safetensors";
 }
 
 }  // namespace outpaint::gpu

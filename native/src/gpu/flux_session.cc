@@ -1,6 +1,9 @@
 #include "gpu/flux_session.h"
 
-#include "gpu/engine_contract.h"
+#include <cstdint>
+#include <cstdio>
+
+#include "gpu/engine_io.h"
 #include "runtime/errors.h"
 
 namespace outpaint::gpu {
@@ -25,17 +28,6 @@ ElementType BoundTensor::element() const { return ToElementType(type); }
 
 FluxSession::FluxSession(FluxModel& model) : model_(model) {
   CudaCheck(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
-  const int64_t scratch = model.SharedScratchBytes();
-  void* memory = scratch_.Reserve(static_cast<size_t>(scratch > 0 ? scratch : 1));
-  for (int i = 0; i < kFluxEngineCount; ++i) {
-    const auto id = static_cast<FluxEngineId>(i);
-    contexts_[i].reset(model.Engine(id).createExecutionContext(nvinfer1::ExecutionContextAllocationStrategy::kUSER_MANAGED));
-    if (!contexts_[i]) {
-      throw NativeError("OUT_OF_MEMORY", std::string("TensorRT could not create the ") + EngineRole(id) +
-                                             " execution context: " + model.logger().TakeLastError());
-    }
-    contexts_[i]->setDeviceMemoryV2(memory, scratch);
-  }
 }
 
 FluxSession::~FluxSession() {
@@ -44,41 +36,81 @@ FluxSession::~FluxSession() {
   if (stream_ != nullptr) cudaStreamDestroy(stream_);
 }
 
-BoundTensor FluxSession::Input(FluxEngineId engine, const char* name, const std::vector<int64_t>& dims) {
+nvinfer1::IExecutionContext& FluxSession::Context(FluxEngine engine) {
+  auto& context = contexts_[static_cast<int>(engine)];
+  if (context) return *context;
+  nvinfer1::ICudaEngine& e = model_.Engine(engine);
+  context.reset(e.createExecutionContext(nvinfer1::ExecutionContextAllocationStrategy::kUSER_MANAGED));
+  if (!context) {
+    throw NativeError("OUT_OF_MEMORY", std::string("TensorRT could not create the ") + flux::EngineTitle(engine) +
+                                           " execution context: " + model_.logger().TakeLastError());
+  }
+  // One scratch allocation serves every context; a larger need grows it for all of them.
+  const int64_t needed = e.getDeviceMemorySizeV2();
+  if (needed > scratch_bytes_) {
+    CudaCheck(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+    scratch_bytes_ = needed;
+    std::fprintf(stderr, "[flux] the engines' shared scratch memory: %.2f GiB (for the %s)\n", needed / 1073741824.0,
+                 flux::EngineTitle(engine));
+    void* memory = scratch_.Reserve(static_cast<size_t>(scratch_bytes_));
+    for (auto& other : contexts_) {
+      if (other) other->setDeviceMemoryV2(memory, scratch_bytes_);
+    }
+  } else {
+    context->setDeviceMemoryV2(scratch_.data(), scratch_bytes_);
+  }
+  return *context;
+}
+
+BoundTensor FluxSession::Input(FluxEngine engine, const char* name, const std::vector<int64_t>& dims) {
   if (!Context(engine).setInputShape(name, ToDims(dims))) {
     const nvinfer1::ICudaEngine& e = model_.Engine(engine);
-    throw NativeError("MODEL_INVALID", std::string("The ") + EngineRole(engine) + " engine cannot take " + name + " of shape " +
-                                           DimsText(ToDims(dims)) + ": its optimization profile allows " +
-                                           DimsText(e.getProfileShape(name, 0, nvinfer1::OptProfileSelector::kMIN)) + " to " +
-                                           DimsText(e.getProfileShape(name, 0, nvinfer1::OptProfileSelector::kMAX)) +
+    throw NativeError("MODEL_INVALID", std::string("The ") + flux::EngineTitle(engine) + " engine cannot take " + name + " of shape " +
+                                           flux::DimsText(dims) + ": its optimization profile allows " +
+                                           flux::DimsText(ToVector(e.getProfileShape(name, 0, nvinfer1::OptProfileSelector::kMIN))) +
+                                           " to " +
+                                           flux::DimsText(ToVector(e.getProfileShape(name, 0, nvinfer1::OptProfileSelector::kMAX))) +
                                            " (rebuild the engines with a larger --max-size for bigger canvases). " +
                                            model_.logger().TakeLastError());
   }
   return Bind(engine, name, Count(ToDims(dims)));
 }
 
-BoundTensor FluxSession::Output(FluxEngineId engine, const char* name) {
+BoundTensor FluxSession::Output(FluxEngine engine, const char* name) {
   return Bind(engine, name, Count(Context(engine).getTensorShape(name)));
 }
 
-BoundTensor FluxSession::Bind(FluxEngineId engine, const char* name, size_t count) {
+BoundTensor FluxSession::Bind(FluxEngine engine, const char* name, size_t count) {
   BoundTensor tensor;
   tensor.type = model_.Engine(engine).getTensorDataType(name);
   tensor.count = count;
-  tensor.data = buffers_[std::string(EngineRole(engine)) + "/" + name].Reserve(count * ElementSize(tensor.type) + 1);
+  tensor.data = buffers_[std::to_string(static_cast<int>(engine)) + "/" + name].Reserve(count * ElementSize(tensor.type) + 1);
   Rebind(engine, name, tensor.data);
   return tensor;
 }
 
-void FluxSession::Rebind(FluxEngineId engine, const char* name, void* data) {
+void FluxSession::Rebind(FluxEngine engine, const char* name, void* data) {
+  if (reinterpret_cast<uintptr_t>(data) % kTensorAlignment != 0) {
+    throw NativeError("INTERNAL", std::string("The address given for ") + name + " is not aligned to 256 bytes, as TensorRT requires");
+  }
   if (!Context(engine).setTensorAddress(name, data)) {
     throw NativeError("INTERNAL", std::string("TensorRT refused the address of ") + name + ": " + model_.logger().TakeLastError());
   }
 }
 
-void FluxSession::Enqueue(FluxEngineId engine) {
-  if (!Context(engine).enqueueV3(stream_)) {
-    throw NativeError("INTERNAL", std::string("The ") + EngineRole(engine) + " engine failed to run: " + model_.logger().TakeLastError());
+void FluxSession::Enqueue(FluxEngine engine) {
+  nvinfer1::IExecutionContext& context = Context(engine);
+  for (const std::string& name : model_.ExtraOutputs(engine)) Output(engine, name.c_str());
+  const nvinfer1::ICudaEngine& e = model_.Engine(engine);
+  for (int32_t i = 0; i < e.getNbIOTensors(); ++i) {
+    const char* name = e.getIOTensorName(i);
+    if (context.getTensorAddress(name) == nullptr) {
+      throw NativeError("INTERNAL", std::string("The ") + flux::EngineTitle(engine) + " engine's tensor " + name + " has no address");
+    }
+  }
+  if (!context.enqueueV3(stream_)) {
+    throw NativeError("INTERNAL", std::string("The ") + flux::EngineTitle(engine) + " engine failed to run: " +
+                                      model_.logger().TakeLastError());
   }
 }
 

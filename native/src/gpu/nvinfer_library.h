@@ -10,7 +10,9 @@ namespace outpaint::gpu {
 // not linked with it. createInferRuntime() and createInferRefitter() are inline wrappers over
 // the library's exported createInferRuntime_INTERNAL / createInferRefitter_INTERNAL, which are
 // looked up here; everything else is virtual calls through the interfaces they return. The
-// library's major version must be the headers' (engines are tied to one TensorRT version).
+// library's major version must be the headers' (engines are tied to one TensorRT version):
+// TensorRT 10 and 11 both build and load (docs/gpu.md), each as its own build. When the
+// library cannot be used, the message says which major this build expects and which it found.
 class NvInferLibrary {
  public:
   // The process's library, loaded on first use. Throws NativeError BACKEND_UNAVAILABLE.
@@ -20,7 +22,7 @@ class NvInferLibrary {
 
   nvinfer1::IRuntime* CreateRuntime(nvinfer1::ILogger& logger) const;
   nvinfer1::IRefitter* CreateRefitter(nvinfer1::ICudaEngine& engine, nvinfer1::ILogger& logger) const;
-  // "10.16.0" from getInferLibVersion().
+  // "10.16.0" or "11.1.0" from getInferLibVersion().
   const std::string& version() const { return version_; }
 
  private:

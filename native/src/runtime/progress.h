@@ -1,5 +1,7 @@
 #pragma once
 
+#include <utility>
+
 #include "core/image.h"
 #include "runtime/errors.h"
 
@@ -34,6 +36,8 @@ class StepReporter {
   void ThrowIfCancelled() const {
     if (sink_.IsCancelled()) throw CancelledError();
   }
+
+  void Preview(Image image) { sink_.Preview(std::move(image)); }
 
   int step() const { return step_; }
   const ProgressSink& sink() const { return sink_; }

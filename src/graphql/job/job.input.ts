@@ -88,7 +88,11 @@ export class OutpaintInput {
   @Field(() => String, { nullable: true, description: "euler (default). GPU backend only." })
   scheduler?: string | null;
 
-  @Field(() => Float, { nullable: true, description: "Denoising strength, 0 to 1 (default 1). GPU backend only." })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "How much of FLUX.1 Fill's schedule the new area is denoised over, 0 to 1: 1 (the default) starts it from noise, lower values start from the infill and keep more of it. GPU backend only.",
+  })
   strength?: number | null;
 
   @Field(() => InfillMethodEnum, { nullable: true, description: "Default PATCHMATCH (canvases up to 4096x4096)." })

@@ -14,7 +14,7 @@ import { Tune } from "../tune/tune.type.js";
 import { WebhookDelivery } from "../webhook/webhook.type.js";
 import type { WebhookDeliveryRecord } from "../../core/webhook.js";
 import { OutpaintInput } from "./job.input.js";
-import { JobError, JobProgress, OutpaintJob, OutpaintJobConnection, OutpaintPass, Placement } from "./job.type.js";
+import { GenerateStage, JobError, JobProgress, OutpaintJob, OutpaintJobConnection, OutpaintPass, Placement } from "./job.type.js";
 
 @Resolver(() => OutpaintJob)
 export class JobResolver {
@@ -37,7 +37,7 @@ export class JobResolver {
     description:
       "Queues an outpaint. The job is stored before this answers. With numImages > 1 the first job is returned; its prompt holds them all.",
   })
-  createOutpaintJob(
+  async createOutpaintJob(
     @Ctx() { services, caller }: GraphQLContext,
     @Arg("input", () => OutpaintInput) input: OutpaintInput,
     @Arg("idempotencyKey", () => String, {
@@ -46,7 +46,8 @@ export class JobResolver {
     })
     idempotencyKey?: string | null,
   ): Promise<JobRecord> {
-    return services.jobs.createOutpaint(caller.owner, input, idempotencyKey);
+    const [first] = await services.jobs.createOutpaint(caller.owner, input, idempotencyKey);
+    return first!;
   }
 
   @Mutation(() => OutpaintJob, { description: "A queued job is cancelled at once; a running one stops at its next step." })
@@ -124,9 +125,22 @@ export class JobResolver {
     return job.spec.prompt;
   }
 
-  @FieldResolver(() => Image, { nullable: true })
-  input(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<ImageRecord | null> {
-    return loaders.image.load(job.inputImageId);
+  @FieldResolver(() => Image, { nullable: true, description: "The image the client gave; null when the job makes its original from text." })
+  async input(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<ImageRecord | null> {
+    return job.inputImageId ? loaders.image.load(job.inputImageId) : null;
+  }
+
+  @FieldResolver(() => GenerateStage, { nullable: true, description: "The stage before the outpaint, when the job has one." })
+  generate(@Root() job: JobRecord): GenerateStage | null {
+    const plan = job.spec.generate;
+    return plan
+      ? { stage: plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG", width: plan.width, height: plan.height, prompt: plan.prompt, strength: plan.strength, guidance: plan.guidance }
+      : null;
+  }
+
+  @FieldResolver(() => Image, { nullable: true, description: "The generate stage's image, kept: the original the outpaint placed." })
+  async generated(@Root() job: JobRecord, @Ctx() { loaders }: GraphQLContext): Promise<ImageRecord | null> {
+    return job.generatedImageId ? loaders.image.load(job.generatedImageId) : null;
   }
 
   @FieldResolver(() => Image, { nullable: true })

@@ -78,6 +78,30 @@ export class OutpaintPass {
   left!: number;
 }
 
+@ObjectType({
+  description:
+    "The stage before the outpaint (FLUX backend): an image made from the text alone (TXT2IMG) or from the input image (IMG2IMG), which the outpaint then places and keeps.",
+})
+export class GenerateStage {
+  @Field(() => String, { description: "TXT2IMG or IMG2IMG." })
+  stage!: string;
+
+  @Field(() => Int)
+  width!: number;
+
+  @Field(() => Int)
+  height!: number;
+
+  @Field(() => String, { nullable: true, description: "This stage's text guidance (the prompt's text)." })
+  prompt!: string | null;
+
+  @Field(() => Float, { description: "1 from text; for an image, the share of the schedule redone (Astria's denoising_strength)." })
+  strength!: number;
+
+  @Field(() => Float, { nullable: true, description: "The prompt's cfg_scale; null: the transformer's own default (FLUX.1 [dev] 3.5, FLUX.1 Fill the job's guidance)." })
+  guidance!: number | null;
+}
+
 @ObjectType({ description: "Queued work that produces one outpainted image." })
 export class OutpaintJob {
   @Field(() => ID)
@@ -86,7 +110,7 @@ export class OutpaintJob {
   @Field(() => JobStatusEnum)
   status!: JobStatus;
 
-  @Field(() => String, { nullable: true, description: "PREPARING, INFILL, COMPOSITING (TXT2IMG and DENOISING on the GPU backend)." })
+  @Field(() => String, { nullable: true, description: "PREPARING, INFILL, COMPOSITING (TXT2IMG, IMG2IMG and DENOISING on the GPU backend)." })
   stage!: string | null;
 
   @Field(() => Int, { description: "Final canvas width, exactly as requested." })
@@ -109,6 +133,9 @@ export class OutpaintJob {
 
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "The transformer the generate stage ran on: FLUX.1-dev, or FLUX.1-Fill-dev with a full mask; null until it has run." })
+  generator!: string | null;
 }
 
 @ObjectType()

@@ -16,7 +16,7 @@ export class TuneResolver {
     return toConnection(await services.tunes.list(caller.owner, first, after));
   }
 
-  @Query(() => Tune, { nullable: true })
+  @Query(() => Tune, { nullable: true, description: "A tune by id, or by an alias other APIs use (see Tune.aliases)." })
   tune(@Ctx() { services, caller }: GraphQLContext, @Arg("id", () => ID) id: string): Promise<TuneRecord | null> {
     return services.tunes.get(caller.owner, id);
   }
@@ -36,6 +36,14 @@ export class TuneResolver {
   })
   unavailableBecause(@Root() tune: TuneRecord, @Ctx() { services }: GraphQLContext): readonly string[] {
     return services.tunes.missingFor(tune);
+  }
+
+  @FieldResolver(() => [String], {
+    description:
+      "Model ids of other APIs that name this tune here: Astria's 1504944 (Flux1.dev) and Runware's runware:102@1 (FLUX.1 [dev] Fill) and runware:101@1 name the FLUX tune when there is one, else the default tune.",
+  })
+  aliases(@Root() tune: TuneRecord, @Ctx() { services, caller }: GraphQLContext): Promise<string[]> {
+    return services.tunes.aliasesOf(caller.owner, tune);
   }
 
   @FieldResolver(() => Tune, { nullable: true })

@@ -70,11 +70,12 @@ async function readPromptForm(req: Request, maxBytes: number): Promise<{ fields:
       "UNSUPPORTED_MEDIA_TYPE",
     );
   }
-  const fields: Record<string, string> = {};
+  // No prototype: prompt[__proto__] is a field like any other, refused as unknown.
+  const fields: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(raw)) {
     fields[promptField(key)] = value === null || value === undefined ? "" : String(value);
   }
-  const files: Record<string, Buffer> = {};
+  const files: Record<string, Buffer> = Object.create(null);
   for (const [key, bytes] of Object.entries(uploads)) files[promptField(key)] = bytes;
   return { fields, files };
 }

@@ -6,7 +6,8 @@ import type { Services } from "../../services/services.js";
 import { callerOf, requireCaller, type RequestGate } from "../auth.js";
 import { baseUrlOf } from "../base-url.js";
 import { sendError } from "../http-errors.js";
-import { readMultipart, tooLarge } from "../multipart.js";
+import { readMultipart } from "../multipart.js";
+import { readBody } from "../request-body.js";
 
 /** POST /v1/images (raw bytes or multipart) and GET /images/:id[.ext]. */
 export function imageRoutes(services: Services, gate: RequestGate, options: { maxUploadBytes: number; publicUrl: string | undefined }, logger: Logger): Router {
@@ -38,7 +39,7 @@ export function imageRoutes(services: Services, gate: RequestGate, options: { ma
       // With a key (or on a keyless server) the caller's own images; without one, a signed URL.
       const keyed = req.headers.authorization !== undefined || !(await services.keys.required());
       const caller = keyed ? await gate.admit(req.headers.authorization, res) : null;
-      const image = await services.images.forDownload(id, caller, req.query.sig);
+      const image = await services.images.forDownload(id, caller, { expires: req.query.exp, signature: req.query.sig });
       if (!image || (extension !== undefined && formatOfExtension(extension) !== image.format)) {
         throw new NotFoundError("image", req.params.file);
       }
@@ -78,17 +79,4 @@ async function readUpload(req: Request, maxBytes: number): Promise<Buffer> {
     type || described("no Content-Type"),
     "UNSUPPORTED_MEDIA_TYPE",
   );
-}
-
-async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes, `${declared} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes, `more than ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

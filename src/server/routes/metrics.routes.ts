@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { TEXT_CONTENT_TYPE } from "../../services/metrics/text-format.js";
+import { TEXT_CONTENT_TYPE } from "../../infrastructure/metrics/text-format.js";
 import type { Services } from "../../services/services.js";
 
 /** Prometheus scrape endpoint; like /readyz it shows aggregate numbers only, so it needs no key. */

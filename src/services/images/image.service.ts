@@ -1,16 +1,17 @@
 import type { ReadStream } from "node:fs";
-import { described, InputError } from "../../core/errors.js";
+import { described, ForbiddenError, InputError } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { ImageRecord } from "../../core/image.js";
 import type { Caller } from "../../core/owner.js";
 import type { ImageFormat } from "../../core/image-format.js";
-import type { Database } from "../../db/database.js";
-import type { Repositories } from "../../db/repositories.js";
-import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../images/codec.js";
-import { sha256Hex, type ImageStore } from "../../images/image-store.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import type { Repositories } from "../../infrastructure/db/repositories.js";
+import { decodeImage, encodeImage, inspectImage, type RawImage } from "../../infrastructure/media/codec.js";
+import { sha256Hex, type ImageStore } from "../../infrastructure/media/image-store.js";
 import { readImageInput, type ImageInputValue } from "./image-input.js";
+import { TtlCache } from "../../infrastructure/ttl-cache.js";
 import type { ImageLinks } from "./image-links.js";
-import type { UrlFetcher } from "./url-fetcher.js";
+import type { UrlFetcher } from "../../infrastructure/net/url-fetcher.js";
 
 /**
  * An image a request refers to, checked but not yet stored. Requests validate everything first,
@@ -29,7 +30,13 @@ export interface PreparedImage {
   bytes: Buffer | null;
 }
 
+/** Image rows never change once written; one named again within this is not read again. */
+const BY_ID_TTL_MS = 10_000;
+
 export class ImageService {
+  /** Input images named by id, by owner and id: the same upload is often outpainted many times. */
+  readonly #byId = new TtlCache<string, ImageRecord | null>(BY_ID_TTL_MS, 1000);
+
   constructor(
     private readonly db: Database,
     private readonly store: ImageStore,
@@ -40,11 +47,15 @@ export class ImageService {
 
   /**
    * The image behind a download request: the owner's (with a key, or on a keyless server), or,
-   * without a key, any image whose URL signature is right.
+   * without a key, any image whose URL signature is right and has not expired.
    */
-  async forDownload(id: string, caller: Caller | null, signature: unknown): Promise<ImageRecord | null> {
+  async forDownload(id: string, caller: Caller | null, link: { expires: unknown; signature: unknown }): Promise<ImageRecord | null> {
     if (caller) return this.db.images.find(id, caller.owner);
-    return this.links.verify(id, signature) ? this.db.images.find(id) : null;
+    const check = this.links.check(id, link.expires, link.signature, new Date());
+    if (check === "EXPIRED") {
+      throw new ForbiddenError(`This link to image ${id} has expired; the API gives a fresh link with the image, or download it with an API key`);
+    }
+    return check === "VALID" ? this.db.images.find(id) : null;
   }
 
   get(owner: string, id: string): Promise<ImageRecord | null> {
@@ -66,11 +77,24 @@ export class ImageService {
     return this.db.images.findOrCreate(this.recordOf(prepared));
   }
 
+  /** Stores the image an ImageInput names (bytes, data URI or URL; an id names one stored already) and returns it. */
+  async save(owner: string, value: ImageInputValue, field: string): Promise<ImageRecord> {
+    const prepared = await this.prepare(owner, value, field);
+    if (prepared.existing) return prepared.existing;
+    await this.writeFile(prepared);
+    return this.db.images.findOrCreate(this.recordOf(prepared));
+  }
+
+  /** The stored file's bytes. */
+  bytes(image: ImageRecord): Promise<Buffer> {
+    return this.store.read(image.sha256, image.format);
+  }
+
   /** Validates an ImageInput and reads what it names, writing nothing. */
   async prepare(owner: string, value: ImageInputValue, field: string): Promise<PreparedImage> {
     const source = readImageInput(value, field, this.maxBytes);
     if (source.kind === "id") {
-      const image = await this.db.images.find(source.id, owner);
+      const image = await this.#byId.getOrLoad(`${owner}\u0000${source.id}`, () => this.db.images.find(source.id, owner));
       if (!image) throw new InputError(`${field}.id`, "the id of an uploaded image", source.id);
       return { ...image, existing: image, bytes: null };
     }

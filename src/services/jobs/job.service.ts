@@ -1,35 +1,41 @@
-import { ConflictError, NotFoundError, RateLimitedError } from "../../core/errors.js";
+import { ConflictError, InputError, NotFoundError, RateLimitedError } from "../../core/errors.js";
+import type { Placement } from "../../core/geometry.js";
 import { newId } from "../../core/ids.js";
-import { isTerminal, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
+import { isTerminal, type JobCallbackFormat, type JobRecord, type JobSpec, type JobStatus } from "../../core/job.js";
 import type { Page } from "../../core/pagination.js";
 import { pageRequest } from "../../core/pagination.js";
 import type { PromptRecord } from "../../core/prompt.js";
 import { planPasses } from "../../core/pass-plan.js";
 import type { Backend, TuneRecord } from "../../core/tune.js";
-import type { Database } from "../../db/database.js";
-import type { Repositories } from "../../db/repositories.js";
-import { publishJob, type AppEvents } from "../events/topics.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import { GroupCommit } from "../../infrastructure/db/group-commit.js";
+import type { Repositories } from "../../infrastructure/db/repositories.js";
+import { publishJob, type AppEvents } from "../../infrastructure/events/topics.js";
 import { checkIdempotencyKey, findIdempotentResult, requestHash } from "../idempotency.js";
 import type { ImageService, PreparedImage } from "../images/image.service.js";
-import type { TuneService } from "../tunes/tune.service.js";
-import { LiveFeed } from "../events/live-feed.js";
+import type { TuneService } from "../tune.service.js";
+import { LiveFeed } from "../../infrastructure/events/live-feed.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import type { JobQueue } from "./job-queue.js";
-import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
+import { checkSpecAgainstImage, planPlacement, validateOutpaintFields, type OutpaintFields, type OutpaintRequest } from "./outpaint-request.js";
 
 /** Work orders ready to be written: `count` jobs from one spec, image i with seed + i, optionally under a prompt. */
 export interface JobBatch {
   /** Whose jobs (and prompt, and input image) these are. */
   owner: string;
   tune: TuneRecord;
-  image: PreparedImage;
+  /** The input image; null when the jobs make their original from text (spec.generate). */
+  image: PreparedImage | null;
   /** The spec; its passes are planned on submit, by the tune's backend. */
   spec: Omit<JobSpec, "passes">;
   count: number;
   /** Set when the jobs belong to a prompt created with them. */
   prompt: Omit<PromptRecord, "id" | "ownerId" | "tuneId" | "createdAt"> | null;
-  /** Where each job's outcome is POSTed. */
+  /** Where each job's outcome is POSTed, and in which shape. */
   callbackUrl: string | null;
+  callbackFormat: JobCallbackFormat;
+  /** The client's own id for the request (Runware's taskUUID), recorded on each job. */
+  clientTaskId: string | null;
   /** The scope-qualified idempotency key and the request's hash, when the client sent a key. */
   idempotency: { key: string; hash: string } | null;
 }
@@ -48,6 +54,9 @@ const CANCEL_WAIT_MS = 10_000;
 const ACTIVE_JOBS_RETRY_SECONDS = 5;
 
 export class JobService {
+  /** Submissions that arrive together are written in one transaction (one durable commit). */
+  readonly #commits: GroupCommit;
+
   constructor(
     private readonly db: Database,
     private readonly tunes: TuneService,
@@ -56,7 +65,9 @@ export class JobService {
     private readonly queue: JobQueue,
     private readonly outbox: WebhookOutbox,
     private readonly policy: JobPolicy,
-  ) {}
+  ) {
+    this.#commits = new GroupCommit(db);
+  }
 
   get(owner: string, id: string): Promise<JobRecord | null> {
     return this.db.jobs.find(id, owner);
@@ -70,17 +81,32 @@ export class JobService {
     return this.db.jobs.countByStatus();
   }
 
+  /** The owner's jobs of a client's task (Runware's taskUUID), oldest first. */
+  listByClientTask(owner: string, clientTaskId: string): Promise<JobRecord[]> {
+    return this.db.jobs.listByClientTask(owner, clientTaskId);
+  }
+
   listByPrompt(promptIds: readonly string[]): Promise<JobRecord[]> {
     return this.db.jobs.listByPrompt(promptIds);
   }
 
-  /** Validates everything, then writes the job(s) in one transaction. Returns the first job. */
-  async createOutpaint(owner: string, request: OutpaintRequest, idempotencyKey?: string | null): Promise<JobRecord> {
+  /**
+   * Validates everything, then writes the job(s) in one transaction. Returns the jobs (the first
+   * is the one GraphQL answers with). `client` says how a client API other than GraphQL wants
+   * the jobs recorded: its own task id and its webhook shape.
+   */
+  async createOutpaint(
+    owner: string,
+    request: OutpaintRequest,
+    idempotencyKey?: string | null,
+    client: { taskId?: string; callbackFormat?: JobCallbackFormat } = {},
+  ): Promise<JobRecord[]> {
     const fields = validateOutpaintFields(request);
     const key = checkIdempotencyKey(idempotencyKey);
     const tune = await this.tunes.resolveForWork(owner, request.tuneId, "tuneId");
     const image = await this.images.prepare(owner, request.image, "image");
     const placement = planPlacement(fields.size, image);
+    if (request.canvas) checkCanvas(placement, request.canvas);
     checkSpecAgainstImage(fields.spec, placement);
     const { image: _image, ...rest } = request;
     const batch: JobBatch = {
@@ -89,35 +115,16 @@ export class JobService {
       image,
       spec: { ...fields.spec, placement },
       count: fields.numImages,
-      prompt:
-        fields.numImages > 1
-          ? {
-              text: fields.spec.prompt ?? "",
-              negativePrompt: fields.spec.negativePrompt,
-              callbackUrl: null,
-              callbackFormat: "STANDARD",
-              params: {
-                cleanText: fields.spec.prompt ?? "",
-                numImages: fields.numImages,
-                seed: fields.spec.seed,
-                steps: fields.spec.steps,
-                cfgScale: fields.spec.guidance,
-                denoisingStrength: fields.spec.strength,
-                scheduler: fields.spec.scheduler,
-                w: null,
-                h: null,
-                ar: null,
-                outpaint: null,
-              },
-            }
-          : null,
+      prompt: fields.numImages > 1 ? batchPrompt(fields) : null,
       callbackUrl: fields.callbackUrl,
+      callbackFormat: client.callbackFormat ?? "STANDARD",
+      clientTaskId: client.taskId ?? null,
       idempotency: key
         ? { key: `createOutpaintJob:${owner}:${key}`, hash: requestHash({ ...rest, tuneId: tune.id, image: image.sha256 }) }
         : null,
     };
     const { jobs } = await this.submit(batch);
-    return jobs[0]!;
+    return jobs;
   }
 
   /**
@@ -130,16 +137,16 @@ export class JobService {
     const limit = await this.policy.activeJobLimit(batch.owner);
     // Checked before the file is written too, so an owner at its limit cannot fill the disk.
     if (!batch.idempotency) await checkActiveJobs(this.db, batch, limit);
-    await this.images.writeFile(batch.image);
+    if (batch.image) await this.images.writeFile(batch.image);
     const now = new Date();
     const passes = planPasses(batch.spec.placement, this.policy.maxExtendPerPass[batch.tune.backend]);
-    const outcome = await this.db.transaction(async (tx) => {
+    const outcome = await this.#commits.run(async (tx) => {
       if (batch.idempotency) {
         const priorId = await findIdempotentResult(tx, batch.idempotency.key, batch.idempotency.hash, now);
         if (priorId) return { ...(await this.#loadPrior(tx, priorId)), replay: true };
       }
       await checkActiveJobs(tx, batch, limit);
-      const input = await this.images.record(tx, batch.image);
+      const input = batch.image ? await this.images.record(tx, batch.image) : null;
       const prompt = batch.prompt
         ? await tx.prompts.create({ ...batch.prompt, id: newId(), ownerId: batch.owner, tuneId: batch.tune.id, createdAt: now })
         : null;
@@ -154,9 +161,11 @@ export class JobService {
             tuneId: batch.tune.id,
             width: spec.placement.canvasWidth,
             height: spec.placement.canvasHeight,
-            inputImageId: input.id,
+            inputImageId: input?.id ?? null,
             spec,
             callbackUrl: batch.callbackUrl,
+            callbackFormat: batch.callbackFormat,
+            clientTaskId: batch.clientTaskId,
             createdAt: now,
           }),
         );
@@ -173,7 +182,7 @@ export class JobService {
     });
     if (!outcome.replay) {
       for (const job of outcome.jobs) publishJob(this.events, job);
-      this.queue.submitted(outcome.jobs);
+      this.queue.submitted(outcome.jobs, batch.tune.backend);
     }
     return { jobs: outcome.jobs, prompt: outcome.prompt };
   }
@@ -228,6 +237,44 @@ export class JobService {
       return { value: job, final: isTerminal(job.status) };
     });
   }
+}
+
+/** A client that gave the final canvas size (Runware's width and height) must give the one its extensions make. */
+function checkCanvas(placement: Placement, canvas: { width: number; height: number }): void {
+  const made = `${placement.width}x${placement.height} image extended to ${placement.canvasWidth}x${placement.canvasHeight}`;
+  if (canvas.width !== placement.canvasWidth) {
+    throw new InputError("canvas.width", `${placement.canvasWidth} (the ${made})`, canvas.width);
+  }
+  if (canvas.height !== placement.canvasHeight) {
+    throw new InputError("canvas.height", `${placement.canvasHeight} (the ${made})`, canvas.height);
+  }
+}
+
+/**
+ * The prompt that groups the images of one createOutpaintJob with numImages > 1, so they are
+ * listed, followed and reported together as a prompt's are. Its params are the settings the
+ * images share; it has no text flags and no image-to-image stage (denoising strength 0).
+ */
+function batchPrompt({ spec, numImages }: OutpaintFields): JobBatch["prompt"] {
+  return {
+    text: spec.prompt ?? "",
+    negativePrompt: spec.negativePrompt,
+    callbackUrl: null,
+    callbackFormat: "STANDARD",
+    params: {
+      cleanText: spec.prompt ?? "",
+      numImages,
+      seed: spec.seed,
+      steps: spec.steps,
+      cfgScale: spec.guidance,
+      denoisingStrength: 0,
+      scheduler: spec.scheduler,
+      w: null,
+      h: null,
+      ar: null,
+      outpaint: null,
+    },
+  };
 }
 
 /** Refuses a batch that would take its owner past `limit` queued and running jobs (0: no limit). */

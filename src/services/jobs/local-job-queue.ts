@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { JobRecord } from "../../core/job.js";
 import { settlesWithin } from "../../core/timing.js";
-import type { Database } from "../../db/database.js";
+import type { Database } from "../../infrastructure/db/database.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import type { JobExecutor } from "./job-executor.js";
 import type { JobQueue } from "./job-queue.js";

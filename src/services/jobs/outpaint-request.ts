@@ -74,11 +74,13 @@ export interface OutpaintRequest {
   numImages?: number | null;
   outputFormat?: ImageFormat | null;
   callbackUrl?: string | null;
+  /** When given, the final canvas must be exactly this size (Runware's width and height). */
+  canvas?: { width: number; height: number } | null;
 }
 
 /** How the new size is given, validated as far as it can be without the image. */
 export type SizeRule =
-  | { kind: "extend"; top: number; right: number; bottom: number; left: number }
+  | { kind: "extend"; top: number; right: number; bottom: number; left: number; /** The input field it came from. */ field: "extend" | "outpaint" }
   | { kind: "target"; width: number; height: number; anchor: Anchor }
   | { kind: "preset"; preset: Preset; factor: number };
 
@@ -99,15 +101,34 @@ export function validateOutpaintFields(request: OutpaintRequest): OutpaintFields
     spec: {
       infill: oneOf(request.infill, "infill", INFILL_METHODS, "PATCHMATCH"),
       blur: validateBlur(request),
-      seed: optionalInt(request.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed)),
+      ...validateSampling(request),
       outputFormat: oneOf(request.outputFormat, "outputFormat", IMAGE_FORMATS, "PNG"),
       prompt: textGuidance(optionalText(request.prompt, "prompt", LIMITS.maxPromptLength)),
       negativePrompt: textGuidance(optionalText(request.negativePrompt, "negativePrompt", LIMITS.maxPromptLength)),
-      steps: optionalInt(request.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default),
-      guidance: optionalNumber(request.guidance, "guidance", LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default),
-      scheduler: oneOf(request.scheduler, "scheduler", SCHEDULERS, "euler"),
       strength: optionalNumber(request.strength, "strength", 0, 1, 1),
     },
+  };
+}
+
+export interface SamplingValues {
+  seed?: number | null;
+  steps?: number | null;
+  guidance?: number | null;
+  scheduler?: string | null;
+}
+
+export type Sampling = Pick<JobOptions, "seed" | "steps" | "guidance" | "scheduler">;
+
+/**
+ * The sampler's settings, which outpaint jobs and prompts share, with their defaults (a random
+ * seed). `guidanceField` is guidance's name in the request (a prompt calls it cfgScale, as Astria does).
+ */
+export function validateSampling(values: SamplingValues, guidanceField = "guidance"): Sampling {
+  return {
+    seed: optionalInt(values.seed, "seed", 0, LIMITS.maxSeed, randomInt(0, LIMITS.maxSeed)),
+    steps: optionalInt(values.steps, "steps", LIMITS.steps.min, LIMITS.steps.max, LIMITS.steps.default),
+    guidance: optionalNumber(values.guidance, guidanceField, LIMITS.guidance.min, LIMITS.guidance.max, LIMITS.guidance.default),
+    scheduler: oneOf(values.scheduler, "scheduler", SCHEDULERS, "euler"),
   };
 }
 
@@ -150,6 +171,7 @@ function validateSizeRule(request: OutpaintRequest): SizeRule {
     const name = request.extend ? "extend" : "outpaint";
     return {
       kind: "extend",
+      field: name,
       top: optionalInt(sides.top, `${name}.top`, 0, side, 0),
       right: optionalInt(sides.right, `${name}.right`, 0, side, 0),
       bottom: optionalInt(sides.bottom, `${name}.bottom`, 0, side, 0),
@@ -207,13 +229,16 @@ export function planPlacement(rule: SizeRule, original: Size, targetFields: Targ
     case "extend":
       placement = placeByExtension(original, rule);
       if (placement.canvasWidth === original.width && placement.canvasHeight === original.height) {
-        throw new InputError("extend", "at least one side greater than 0", described("0 on every side"));
+        throw new InputError(rule.field, "at least one side greater than 0", described("0 on every side"));
       }
+      // The error names the larger side of the pair, the one to shorten.
       if (placement.canvasWidth > side) {
-        throw new InputError("extend.left", `left + right of at most ${side - original.width} for a ${image} image`, rule.left + rule.right);
+        const field = `${rule.field}.${rule.right > rule.left ? "right" : "left"}`;
+        throw new InputError(field, `left + right of at most ${side - original.width} for a ${image} image`, rule.left + rule.right);
       }
       if (placement.canvasHeight > side) {
-        throw new InputError("extend.top", `top + bottom of at most ${side - original.height} for a ${image} image`, rule.top + rule.bottom);
+        const field = `${rule.field}.${rule.bottom > rule.top ? "bottom" : "top"}`;
+        throw new InputError(field, `top + bottom of at most ${side - original.height} for a ${image} image`, rule.top + rule.bottom);
       }
       return placement;
     case "target":

@@ -1,7 +1,7 @@
 import type { JobRecord, JobStage } from "../../core/job.js";
-import type { FinalUpdate } from "../../db/job.repository.js";
-import type { Database } from "../../db/database.js";
-import { publishJob, type AppEvents } from "../events/topics.js";
+import type { FinalUpdate } from "../../infrastructure/db/job.repository.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import { publishJob, type AppEvents } from "../../infrastructure/events/topics.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 
 export interface StepUpdate {
@@ -13,8 +13,9 @@ export interface StepUpdate {
 
 /**
  * The live state of one running attempt. Every change is published at once; writes to the
- * database are coalesced (a stage change or `persistEveryMs` elapsed), so `job(id)` is always
- * recent without a write per step. The final state is always written before it is published.
+ * database are coalesced (at most one per `persistEveryMs`), so `job(id)` is recent without a
+ * durable write per step or stage: a job of a few milliseconds costs two commits (claim and end),
+ * not five. The final state is always written before it is published.
  */
 export class ProgressTracker {
   #job: JobRecord;
@@ -53,7 +54,6 @@ export class ProgressTracker {
   update({ stage, pass, step, totalSteps }: StepUpdate): void {
     const now = Date.now();
     const elapsedSeconds = (now - this.#startedAt) / 1000;
-    const milestone = stage !== this.#job.stage || pass !== this.#job.pass;
     const percent = totalSteps > 0 ? Math.min(100, Math.round((step / totalSteps) * 1000) / 10) : 0;
     this.#job = {
       ...this.#job,
@@ -66,7 +66,20 @@ export class ProgressTracker {
       revision: this.#job.revision + 1,
     };
     publishJob(this.events, this.#job);
-    if (milestone || now - this.#lastPersisted >= this.persistEveryMs) this.#persist(now);
+    if (now - this.#lastPersisted >= this.persistEveryMs) this.#persist(now);
+  }
+
+  /** The generate stage's image and the transformer that made it; always persisted, and the job's preview too. */
+  generated(imageId: string, generator: string): void {
+    this.#job = { ...this.#job, generatedImageId: imageId, generator, previewImageId: imageId, revision: this.#job.revision + 1 };
+    publishJob(this.events, this.#job);
+    const { id, revision } = this.#job;
+    this.#writing = this.#writing
+      .then(async () => {
+        await this.db.jobs.saveGenerated(id, this.#attempt, { imageId, generator, revision }, new Date());
+      })
+      .catch(() => undefined);
+    this.#persist(Date.now());
   }
 
   /** The latest intermediate image (a finished pass of a multi-stage outpaint); always persisted. */

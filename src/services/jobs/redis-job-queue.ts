@@ -2,12 +2,20 @@ import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import { isTerminal, type JobRecord } from "../../core/job.js";
 import { settlesWithin } from "../../core/timing.js";
-import type { Database } from "../../db/database.js";
-import type { AppEvents } from "../events/topics.js";
-import type { RedisChannels } from "../redis/redis-channels.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import type { AppEvents } from "../../infrastructure/events/topics.js";
+import type { RedisChannels } from "../../infrastructure/events/redis-channels.js";
+import type { Backend } from "../../core/tune.js";
+import { BACKENDS } from "../../core/tune.js";
 import type { JobQueue } from "./job-queue.js";
 
-export const QUEUE_NAME = "outpaint-jobs";
+/**
+ * One queue per backend, so a worker takes only jobs it can run: a CPU-only worker never takes a
+ * FLUX job (it would fail it), and FLUX jobs wait for a GPU worker.
+ */
+export function queueName(backend: Backend): string {
+  return `outpaint-jobs-${backend}`;
+}
 export const CANCEL_CHANNEL = "cancel";
 /** BullMQ's highest priority; lower numbers run first. */
 const MAX_PRIORITY = 2_097_151;
@@ -29,7 +37,7 @@ export interface RedisQueueConnection {
  * reconciliation, so nothing accepted is lost.
  */
 export class RedisJobQueue implements JobQueue {
-  private readonly queue: Queue<QueuedJobData>;
+  private readonly queues: ReadonlyMap<Backend, Queue<QueuedJobData>>;
 
   constructor(
     redis: RedisQueueConnection,
@@ -38,12 +46,17 @@ export class RedisJobQueue implements JobQueue {
     private readonly channels: RedisChannels,
     private readonly logger: Logger,
   ) {
-    this.queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: { url: redis.url }, prefix: redis.prefix });
-    this.queue.on("error", (error) => logger.warn({ err: error }, "job queue connection error"));
+    this.queues = new Map(
+      BACKENDS.map((backend) => {
+        const queue = new Queue<QueuedJobData>(queueName(backend), { connection: { url: redis.url }, prefix: redis.prefix });
+        queue.on("error", (error) => logger.warn({ err: error, backend }, "job queue connection error"));
+        return [backend, queue];
+      }),
+    );
   }
 
-  submitted(jobs: readonly JobRecord[]): void {
-    this.#add(jobs).catch((error: unknown) =>
+  submitted(jobs: readonly JobRecord[], backend: Backend): void {
+    this.#add(jobs, backend).catch((error: unknown) =>
       this.logger.warn({ err: error, jobs: jobs.map((job) => job.id) }, "jobs not handed to Redis yet; the workers' reconciliation will"),
     );
   }
@@ -53,12 +66,12 @@ export class RedisJobQueue implements JobQueue {
    * hundreds queued does not hold back one who just sent a single job (BullMQ runs equal
    * priorities in order).
    */
-  async #add(jobs: readonly JobRecord[]): Promise<void> {
+  async #add(jobs: readonly JobRecord[], backend: Backend): Promise<void> {
     // The count is taken after the commit, so it includes this batch: the batch's jobs take the last places.
     const next = new Map<string, number>();
     for (const job of jobs) next.set(job.ownerId, (next.get(job.ownerId) ?? 0) - 1);
     for (const [owner, batch] of next) next.set(owner, (await this.db.jobs.countActive(owner)) + batch + 1);
-    await this.queue.addBulk(
+    await this.queues.get(backend)!.addBulk(
       jobs.map((job) => {
         const place = next.get(job.ownerId)!;
         next.set(job.ownerId, place + 1);
@@ -72,11 +85,12 @@ export class RedisJobQueue implements JobQueue {
    * Hands the job to Redis again if Redis does not hold it (reconciliation), replacing a finished
    * or failed entry of it. True when it was added.
    */
-  async requeueIfMissing(jobId: string): Promise<boolean> {
-    const state = await this.queue.getJobState(jobId);
-    if (state === "completed" || state === "failed") await (await this.queue.getJob(jobId))?.remove();
+  async requeueIfMissing(jobId: string, backend: Backend): Promise<boolean> {
+    const queue = this.queues.get(backend)!;
+    const state = await queue.getJobState(jobId);
+    if (state === "completed" || state === "failed") await (await queue.getJob(jobId))?.remove();
     else if (state !== "unknown") return false;
-    await this.queue.add("outpaint", { jobId }, { jobId, priority: 1, ...JOB_OPTIONS });
+    await queue.add("outpaint", { jobId }, { jobId, priority: 1, ...JOB_OPTIONS });
     return true;
   }
 
@@ -97,7 +111,7 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 }
 

@@ -1,14 +1,17 @@
 import { DelayedError, Worker, type Job } from "bullmq";
 import type { Logger } from "pino";
 import { isTerminal, type JobRecord } from "../../core/job.js";
-import type { Database } from "../../db/database.js";
-import { publishJob, type AppEvents } from "../events/topics.js";
-import type { RedisChannels } from "../redis/redis-channels.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import { publishJob, type AppEvents } from "../../infrastructure/events/topics.js";
+import type { RedisChannels } from "../../infrastructure/events/redis-channels.js";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox.js";
 import type { JobExecutor } from "./job-executor.js";
-import { CANCEL_CHANNEL, QUEUE_NAME, type QueuedJobData, type RedisJobQueue, type RedisQueueConnection } from "./redis-job-queue.js";
+import type { Backend } from "../../core/tune.js";
+import { CANCEL_CHANNEL, queueName, type QueuedJobData, type RedisJobQueue, type RedisQueueConnection } from "./redis-job-queue.js";
 
 export interface RedisWorkerOptions {
+  /** The backends this process can run: it takes jobs from their queues only. */
+  backends: readonly Backend[];
   concurrency: number;
   maxAttempts: number;
   /** A worker that does not renew a job's lock for this long is taken for dead; its job goes to another. */
@@ -23,7 +26,7 @@ export interface RedisWorkerOptions {
  * died, or stalled past its lock) is taken over and can end only once.
  */
 export class RedisJobWorker {
-  #worker: Worker<QueuedJobData> | null = null;
+  #workers: Worker<QueuedJobData>[] = [];
   #reconciler: NodeJS.Timeout | null = null;
   #reconciling: Promise<void> = Promise.resolve();
 
@@ -43,16 +46,21 @@ export class RedisJobWorker {
     await this.channels.on(CANCEL_CHANNEL, (message) => {
       void this.executor.cancel((message as { jobId: string }).jobId, 0);
     });
-    this.#worker = new Worker<QueuedJobData>(QUEUE_NAME, (job, token) => this.#process(job, token), {
-      connection: { url: this.redis.url },
-      prefix: this.redis.prefix,
-      concurrency: this.options.concurrency,
-      lockDuration: this.options.lockMs,
-      stalledInterval: Math.max(500, Math.floor(this.options.lockMs / 2)),
-      // The database counts attempts and fails a job past its limit; BullMQ must not drop it first.
-      maxStalledCount: this.options.maxAttempts + 1,
+    // Each backend's queue has its own consumer; concurrency is per backend, as each runs on its own engine.
+    this.#workers = this.options.backends.map((backend) => {
+      const worker = new Worker<QueuedJobData>(queueName(backend), (job, token) => this.#process(job, token), {
+        connection: { url: this.redis.url },
+        prefix: this.redis.prefix,
+        concurrency: this.options.concurrency,
+        lockDuration: this.options.lockMs,
+        stalledInterval: Math.max(500, Math.floor(this.options.lockMs / 2)),
+        // The database counts attempts and fails a job past its limit; BullMQ must not drop it first.
+        maxStalledCount: this.options.maxAttempts + 1,
+      });
+      worker.on("error", (error) => this.logger.warn({ err: error, backend }, "job worker connection error"));
+      return worker;
     });
-    this.#worker.on("error", (error) => this.logger.warn({ err: error }, "job worker connection error"));
+    this.logger.info({ backends: this.options.backends }, "taking jobs of these backends");
     const interval = this.options.reconcileIntervalMs ?? Math.min(60_000, this.options.lockMs * 2);
     this.#reconciling = this.reconcile(0);
     this.#reconciler = setInterval(() => {
@@ -70,9 +78,10 @@ export class RedisJobWorker {
       const before = new Date(Date.now() - quietMs);
       for (let afterId = ""; ; ) {
         const page = await this.db.jobs.listActiveSince(before, afterId, 500);
-        for (const id of page) if (await this.producer.requeueIfMissing(id)) requeued++;
+        const backendOf = new Map((await this.db.tunes.findMany([...new Set(page.map((job) => job.tuneId))])).map((tune) => [tune.id, tune.backend]));
+        for (const { id, tuneId } of page) if (await this.producer.requeueIfMissing(id, backendOf.get(tuneId) ?? "CPU_FILL")) requeued++;
         if (page.length < 500) break;
-        afterId = page.at(-1)!;
+        afterId = page.at(-1)!.id;
       }
       if (requeued > 0) this.logger.warn({ requeued }, "handed Redis jobs it did not hold");
     } catch (error) {
@@ -124,8 +133,7 @@ export class RedisJobWorker {
   /** Stops taking jobs; lets running ones finish for `graceMs`, then hands them back. */
   async stop(graceMs: number): Promise<void> {
     if (this.#reconciler) clearInterval(this.#reconciler);
-    if (!this.#worker) return;
-    const closing = this.#worker.close();
+    const closing = Promise.all(this.#workers.map((worker) => worker.close()));
     await this.executor.stop(graceMs);
     await closing;
     await this.#reconciling;

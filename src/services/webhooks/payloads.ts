@@ -29,6 +29,7 @@ export function jobJson(job: JobRecord, images: ReadonlyMap<string, ImageRecord>
     tuneId: job.tuneId,
     promptId: job.promptId,
     input: image(job.inputImageId),
+    generated: image(job.generatedImageId),
     result: image(job.resultImageId),
     error: job.error,
     attempts: job.attempts,
@@ -64,7 +65,7 @@ export function astriaPromptJson(
   const status = aggregateStatus(jobs.map((job) => job.status));
   const started = jobs.flatMap((job) => (job.startedAt ? [job.startedAt.getTime()] : []));
   const finished = jobs.flatMap((job) => (job.finishedAt ? [job.finishedAt.getTime()] : []));
-  const input = jobs[0] ? images.get(jobs[0].inputImageId) : undefined;
+  const input = jobs[0]?.inputImageId ? images.get(jobs[0].inputImageId) : undefined;
   const results = jobs.flatMap((job) => {
     const image = job.resultImageId ? images.get(job.resultImageId) : undefined;
     return image ? [urlOf(image)] : [];

@@ -3,11 +3,11 @@ import { request as httpsRequest } from "node:https";
 import type { Logger } from "pino";
 import { settlesWithin } from "../../core/timing.js";
 import type { WebhookDeliveryRecord } from "../../core/webhook.js";
-import type { Database } from "../../db/database.js";
-import type { AttemptOutcome } from "../../db/webhook.repository.js";
-import type { Metrics } from "../metrics/metrics.js";
-import type { AddressPolicy } from "../net/address-policy.js";
-import { pinnedLookup } from "../net/pinned-lookup.js";
+import type { Database } from "../../infrastructure/db/database.js";
+import type { AttemptOutcome } from "../../infrastructure/db/webhook.repository.js";
+import type { Metrics } from "../../infrastructure/metrics/metrics.js";
+import type { AddressPolicy } from "../../infrastructure/net/address-policy.js";
+import { pinnedLookup } from "../../infrastructure/net/pinned-lookup.js";
 import { sign } from "./signature.js";
 
 export interface DispatchOptions {

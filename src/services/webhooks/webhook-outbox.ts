@@ -1,7 +1,8 @@
 import { newId } from "../../core/ids.js";
 import { aggregateStatus, isTerminal, type JobRecord } from "../../core/job.js";
-import type { Repositories } from "../../db/repositories.js";
+import type { Repositories } from "../../infrastructure/db/repositories.js";
 import type { ImageLinks, ImageUrlOf } from "../images/image-links.js";
+import { runwareWebhookBody } from "../runware/runware-results.js";
 import { astriaPromptJson, jobJson, promptJson } from "./payloads.js";
 
 /**
@@ -42,7 +43,9 @@ export class WebhookOutbox {
     if (job.callbackUrl) {
       const images = await tx.images.forJobs([job]);
       const type = `job.${job.status.toLowerCase()}`;
-      await this.#enqueue(tx, job.callbackUrl, type, envelope(type, now, jobJson(job, images, this.#urlOf)), now, {
+      // Runware POSTs its result items; the Standard Webhooks headers still come with them.
+      const body = job.callbackFormat === "RUNWARE" ? runwareWebhookBody(job, images, this.#urlOf) : envelope(type, now, jobJson(job, images, this.#urlOf));
+      await this.#enqueue(tx, job.callbackUrl, type, body, now, {
         jobId: job.id,
         promptId: job.promptId,
       });

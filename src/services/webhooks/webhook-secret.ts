@@ -1,6 +1,6 @@
-import type { Settings } from "../../config/settings.js";
-import { Database } from "../../db/database.js";
-import type { Repositories } from "../../db/repositories.js";
+import type { Settings } from "../../infrastructure/config/settings.js";
+import { Database } from "../../infrastructure/db/database.js";
+import type { Repositories } from "../../infrastructure/db/repositories.js";
 import { generateSecret } from "./signature.js";
 
 const KEY = "webhook.secret";

@@ -1,5 +1,5 @@
 import type { WebhookDeliveryRecord } from "../../core/webhook.js";
-import type { Database } from "../../db/database.js";
+import type { Database } from "../../infrastructure/db/database.js";
 
 /** Read access to webhook deliveries, for the API. */
 export class WebhookService {
