@@ -27,6 +27,7 @@ struct Grid {
   float scale = 1.0f;
   std::vector<uint8_t> state;
   std::vector<float> x, b, r;
+  std::vector<float> diagonal;  // per cell: scale · (sum of its edges' weights) + λ; 0 off the unknown cells
 
   Grid(int w, int h, int c, float s)
       : width(w),
@@ -54,36 +55,53 @@ inline void ForEachNeighbour(const Grid& grid, int px, int py, float fixed_stiff
 }
 
 // The residual b - A x at unknown cell (px, py), or with `relax` the Gauss-Seidel update of x there.
+// x is zero on every cell that is not unknown (fixed values are in b), so the neighbours' sum can
+// take all four present ones alike.
 template <bool kRelax>
-inline void Visit(Grid& grid, int px, int py, float fixed_stiffness, float screening) {
+inline void Visit(Grid& grid, int px, int py) {
   const int c = grid.channels;
   const size_t p = static_cast<size_t>(py) * grid.width + px;
-  std::array<float, kMaxChannels> sum{};
-  float weight = 0.0f;
-  ForEachNeighbour(grid, px, py, fixed_stiffness, [&](size_t q, float w) {
-    weight += w;
-    if (grid.state[q] != State::kUnknown) return;
-    for (int k = 0; k < c; ++k) sum[static_cast<size_t>(k)] += w * grid.x[q * c + k];
-  });
-  const float diagonal = grid.scale * weight + screening;
+  const size_t stride = static_cast<size_t>(grid.width) * c;
+  const float* x = grid.x.data() + p * c;
+  const bool left = px > 0, right = px + 1 < grid.width, up = py > 0, down = py + 1 < grid.height;
   for (int k = 0; k < c; ++k) {
-    const float neighbours = grid.scale * sum[static_cast<size_t>(k)];
+    float sum = 0.0f;
+    if (left) sum += x[k - c];
+    if (right) sum += x[k + c];
+    if (up) sum += x[static_cast<std::ptrdiff_t>(k) - static_cast<std::ptrdiff_t>(stride)];
+    if (down) sum += x[k + stride];
+    const float neighbours = grid.scale * sum;
     if (kRelax) {
-      grid.x[p * c + k] = (grid.b[p * c + k] + neighbours) / diagonal;
+      grid.x[p * c + k] = (grid.b[p * c + k] + neighbours) / grid.diagonal[p];
     } else {
-      grid.r[p * c + k] = grid.b[p * c + k] - (diagonal * grid.x[p * c + k] - neighbours);
+      grid.r[p * c + k] = grid.b[p * c + k] - (grid.diagonal[p] * grid.x[p * c + k] - neighbours);
     }
   }
 }
 
-void Smooth(Grid& grid, int sweeps, float fixed_stiffness, float screening, ComputePool& pool, const ProgressSink& sink) {
+// Each unknown cell's diagonal: its present neighbours' weights (1, or `fixed_stiffness` for a
+// fixed one), times the grid's scale, plus λ.
+void Diagonals(Grid& grid, float fixed_stiffness, float screening) {
+  grid.diagonal.assign(grid.state.size(), 0.0f);
+  for (int y = 0; y < grid.height; ++y) {
+    for (int x = 0; x < grid.width; ++x) {
+      const size_t p = static_cast<size_t>(y) * grid.width + x;
+      if (grid.state[p] != State::kUnknown) continue;
+      float weight = 0.0f;
+      ForEachNeighbour(grid, x, y, fixed_stiffness, [&](size_t, float w) { weight += w; });
+      grid.diagonal[p] = grid.scale * weight + screening;
+    }
+  }
+}
+
+void Smooth(Grid& grid, int sweeps, ComputePool& pool, const ProgressSink& sink) {
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     for (int colour = 0; colour < 2; ++colour) {  // red-black: each colour's updates are independent
       pool.ParallelFor(grid.height, kRowsPerChunk, [&](int begin, int end) {
         if (sink.IsCancelled()) throw CancelledError();
         for (int y = begin; y < end; ++y) {
           for (int x = (y + colour) % 2; x < grid.width; x += 2) {
-            if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<true>(grid, x, y, fixed_stiffness, screening);
+            if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<true>(grid, x, y);
           }
         }
       });
@@ -91,11 +109,11 @@ void Smooth(Grid& grid, int sweeps, float fixed_stiffness, float screening, Comp
   }
 }
 
-void Residual(Grid& grid, float fixed_stiffness, float screening, ComputePool& pool) {
+void Residual(Grid& grid, ComputePool& pool) {
   pool.ParallelFor(grid.height, kRowsPerChunk, [&](int begin, int end) {
     for (int y = begin; y < end; ++y) {
       for (int x = 0; x < grid.width; ++x) {
-        if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<false>(grid, x, y, fixed_stiffness, screening);
+        if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<false>(grid, x, y);
       }
     }
   });
@@ -155,18 +173,18 @@ void Prolong(const Grid& coarse, Grid& fine, ComputePool& pool) {
   });
 }
 
-void VCycle(std::vector<Grid>& grids, size_t level, float fixed_stiffness, float screening, ComputePool& pool, const ProgressSink& sink) {
+void VCycle(std::vector<Grid>& grids, size_t level, ComputePool& pool, const ProgressSink& sink) {
   Grid& grid = grids[level];
   if (level + 1 == grids.size()) {
-    Smooth(grid, kCoarsestSweeps, fixed_stiffness, screening, pool, sink);
+    Smooth(grid, kCoarsestSweeps, pool, sink);
     return;
   }
-  Smooth(grid, kSmoothingSweeps, fixed_stiffness, screening, pool, sink);
-  Residual(grid, fixed_stiffness, screening, pool);
+  Smooth(grid, kSmoothingSweeps, pool, sink);
+  Residual(grid, pool);
   Restrict(grid, grids[level + 1]);
-  VCycle(grids, level + 1, fixed_stiffness, screening, pool, sink);
+  VCycle(grids, level + 1, pool, sink);
   Prolong(grids[level + 1], grid, pool);
-  Smooth(grid, kSmoothingSweeps, fixed_stiffness, screening, pool, sink);
+  Smooth(grid, kSmoothingSweeps, pool, sink);
 }
 
 }  // namespace
@@ -205,7 +223,22 @@ std::vector<float> SolvePoisson(const PoissonProblem& problem, int cycles, Compu
     }
   }
   while (std::min(grids.back().width, grids.back().height) > kCoarsestSide) grids.push_back(Coarser(grids.back()));
-  for (int cycle = 0; cycle < cycles; ++cycle) VCycle(grids, 0, problem.fixed_stiffness, problem.screening, pool, sink);
+  for (Grid& grid : grids) Diagonals(grid, problem.fixed_stiffness, problem.screening);
+  // Full multigrid: the problem restricted to every grid and solved on the coarsest, then each
+  // finer grid starts from the coarser one's solution, interpolated, and takes one V-cycle; the
+  // remaining cycles run on the finest grid.
+  for (size_t level = 1; level < grids.size(); ++level) {
+    Grid& fine = grids[level - 1];
+    fine.r = fine.b;
+    Restrict(fine, grids[level]);
+    std::fill(fine.r.begin(), fine.r.end(), 0.0f);
+  }
+  Smooth(grids.back(), kCoarsestSweeps, pool, sink);
+  for (size_t level = grids.size() - 1; level-- > 0;) {
+    Prolong(grids[level + 1], grids[level], pool);
+    VCycle(grids, level, pool, sink);
+  }
+  for (int cycle = 1; cycle < cycles; ++cycle) VCycle(grids, 0, pool, sink);
 
   std::vector<float> solution = std::move(grids.front().x);
   for (size_t p = 0; p < problem.state.size(); ++p) {
