@@ -114,8 +114,8 @@ export function borderContrast(resultL, width, height, hole) {
  * rows) of filled pixels are cut into segments of `segment` pixels; on each, D = the mean signed
  * luma change across the line over `span` pixels (so an edge softened over a few pixels counts in
  * full, and a thin line, which rises and falls within the span, not at all). A segment is flagged
- * when |D| is at least `minStep` levels, at least `ratio` times the median |D| of the lines 4 to
- * 12 away on either side (a smooth gradient changes as much there) and at least `ratio` times
+ * when |D| is at least `minStep` levels, at least `ratio` times the median |D| of the lines
+ * `span` to 3 `span` away on either side (a smooth gradient changes as much there) and at least `ratio` times
  * their mean unsigned step per pixel (so texture, where steps are everywhere, needs a far larger
  * one), and the largest of the lines within the span (one flag per edge). Returns flagged
  * segments per 1000 segments tested, and where they are.

@@ -325,6 +325,8 @@ for (const kase of CASES) {
 }
 
 // Report.
+// The real photo's straight-edge rate in the region a case fills.
+const realEdges = (photo, name) => truths.find((t) => t.case === name && t.photo === photo).straightEdges;
 const summaryOf = (rows) => ({
   seconds: mean(rows.map((r) => r.seconds)),
   psnr: mean(rows.map((r) => r.psnr)),
@@ -333,7 +335,7 @@ const summaryOf = (rows) => ({
   seamError: mean(rows.map((r) => Math.abs(Math.log(r.seam)))),
   contrastError: mean(rows.map((r) => Math.abs(Math.log(r.contrast)))),
   straightEdges: mean(rows.map((r) => r.straightEdges)),
-  edgeExcess: mean(rows.map((r) => Math.max(0, r.straightEdges - truths.find((t) => t.case === r.case && t.photo === r.photo).straightEdges))),
+  edgeExcess: mean(rows.map((r) => Math.max(0, r.straightEdges - realEdges(r.photo, r.case)))),
   largestClone: Math.max(...rows.map((r) => r.largestClone)),
   clonesOver: mean(rows.map((r) => r.clones.filter((c) => c.size > LARGEST_CLONE).length)),
 });
@@ -353,7 +355,7 @@ lines.push("", `Seconds: ours is the median of ${SEEDS.length} fills in-process 
 lines.push(
   "PSNR on the filled region (dB); texture energy = fill's mean gradient / real photo's there (1 = as textured, smearing is far below); seam = step across the original's border / real photo's (1 = invisible); seam error = mean over the photos (and seeds) of |ln seam| (0 = invisible; a mean of ratios would let a visible seam on one photo and a smeared one on another cancel out); border contrast error = the same mean of |ln| for the step across the border over the steps across the two parallel lines on each side of it in the same image (0 = the border stands out no more than its surroundings; this one needs no real photo, so it also tells a line from a fill that is smoother or rougher than the photo all over).",
   "",
-  "Straight edges = segments of 32 px along a line between two rows or columns of filled pixels where the luma steps by the same sign all along, the mean change across the line over 16 px, at least 2 levels, 3 times the median change on the lines 16-48 px to either side and 3 times their mean step per pixel (a pasted block's outline, a copied horizon or rail), per 1000 segments; the real photo's rate in the same region is the row `real photo`. Beyond real = the defects among them: per fill, its rate less the real photo's in the same region (0 when lower), the mean over photos and seeds (a copied horizon adds to it, the photo's own rails and planks do not). Largest clone = the side (px) of the largest of the photo's most distinctive regions (8 per size of 32-128 px, those least like the rest of the kept part) found copied verbatim (normalised cross-correlation >= 0.9) in the fill, the largest over photos and seeds; clones > 48 px = how many such regions larger than 48 px are copied, mean per fill.",
+  "Straight edges = segments of 32 px along a line between two rows or columns of filled pixels where the mean luma change across the line over 16 px is at least 2 levels, 3 times the median change on the lines 16-48 px to either side and 3 times their mean step per pixel (a pasted block's outline, a copied horizon or rail), per 1000 segments; the real photo's rate in the same region is the row `real photo`. Beyond real = the defects among them: per fill, its rate less the real photo's in the same region (0 when lower), the mean over photos and seeds (a copied horizon adds to it, the photo's own rails and planks do not). Largest clone = the side (px) of the largest of the photo's most distinctive regions (8 per size of 32-128 px, those least like the rest of the kept part) found copied verbatim (normalised cross-correlation >= 0.9) in the fill, the largest over photos and seeds; clones > 48 px = how many such regions larger than 48 px are copied, mean per fill.",
   "",
 );
 const fmt = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
@@ -376,8 +378,7 @@ for (const kase of CASES) {
     const stem = stemOf(photo);
     const rows = results.filter((r) => r.case === kase.name && r.method === "ours-patchmatch" && r.photo === stem);
     const figures = (pick, digits) => rows.map((r) => pick(r).toFixed(digits)).join("/");
-    const real = truths.find((r) => r.case === kase.name && r.photo === stem);
-    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}, border contrast ${figures((r) => r.contrast, 3)}, straight edges ${figures((r) => r.straightEdges, 1)} (real ${real.straightEdges.toFixed(1)}), largest clone ${figures((r) => r.largestClone, 0)}`;
+    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}, border contrast ${figures((r) => r.contrast, 3)}, straight edges ${figures((r) => r.straightEdges, 1)} (real ${realEdges(stem, kase.name).toFixed(1)}), largest clone ${figures((r) => r.largestClone, 0)}`;
   });
   lines.push("", `Per photo (ours-patchmatch, seeds ${SEEDS.join("/")}): ${perPhoto.join("; ")}.`, "");
   lines.push(`Contact sheet: ${sheets[kase.name]}`);
@@ -406,7 +407,7 @@ for (const kase of CASES) {
   const worst = PHOTOS.map((photo) => {
     const stem = stemOf(photo);
     const rows = results.filter((r) => r.case === kase.name && r.method === "ours-patchmatch" && r.photo === stem);
-    return { stem, excess: mean(rows.map((r) => r.straightEdges)) - truths.find((t) => t.case === kase.name && t.photo === stem).straightEdges };
+    return { stem, excess: mean(rows.map((r) => r.straightEdges)) - realEdges(stem, kase.name) };
   }).reduce((a, b) => (a.excess >= b.excess ? a : b));
   check(`${kase.name}: on every photo, straight edges at most the real photo's + ${EDGE_MARGIN}`, `worst ${worst.stem}: ${worst.excess >= 0 ? "+" : ""}${worst.excess.toFixed(2)}`, worst.excess <= EDGE_MARGIN);
   if (kase.name === "zoom-out") check(`zoom-out: no distinctive region larger than ${LARGEST_CLONE} px copied`, `${ours.largestClone} px`, ours.largestClone <= LARGEST_CLONE);

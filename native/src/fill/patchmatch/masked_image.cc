@@ -79,10 +79,11 @@ void UpsampleHoles(const MaskedImage& coarse, MaskedImage& fine) {
   }
 }
 
-std::vector<uint16_t> ChessboardDistance(const std::vector<uint8_t>& away, int w, int h) {
+std::vector<uint16_t> HoleDepth(const MaskedImage& image) {
+  const int w = image.width, h = image.height;
   constexpr uint16_t kDeep = 65535;
-  std::vector<uint16_t> depth(away.size());
-  for (size_t i = 0; i < depth.size(); ++i) depth[i] = away[i] ? kDeep : 0;
+  std::vector<uint16_t> depth(image.hole.size());
+  for (size_t i = 0; i < depth.size(); ++i) depth[i] = image.hole[i] ? kDeep : 0;
   const auto at = [w](int x, int y) { return static_cast<size_t>(y) * w + x; };
   auto relax = [&](int x, int y, int nx, int ny) {
     if (nx < 0 || ny < 0 || nx >= w || ny >= h) return;
@@ -108,8 +109,6 @@ std::vector<uint16_t> ChessboardDistance(const std::vector<uint8_t>& away, int w
   }
   return depth;
 }
-
-std::vector<uint16_t> HoleDepth(const MaskedImage& image) { return ChessboardDistance(image.hole, image.width, image.height); }
 
 void OnionPeelFill(MaskedImage& image) {
   const int w = image.width, h = image.height, c = image.channels;

@@ -40,11 +40,9 @@ MaskedImage Downsample(const MaskedImage& fine);
 // features the coarse level has and the fine one lacks are dropped).
 void UpsampleHoles(const MaskedImage& coarse, MaskedImage& fine);
 
-// For every pixel of a w x h grid, the chessboard distance to the nearest pixel whose `away` is
-// 0 (0 there; 65535 where there is none), from a two-pass distance transform.
-std::vector<uint16_t> ChessboardDistance(const std::vector<uint8_t>& away, int w, int h);
-
-// For every pixel, how many pixels deep it lies inside the hole (0 for known pixels).
+// For every pixel, how many pixels deep it lies inside the hole (0 for known pixels): the
+// chessboard distance to the nearest known pixel (65535 where there is none), from a two-pass
+// distance transform.
 std::vector<uint16_t> HoleDepth(const MaskedImage& image);
 
 // A first guess for the coarsest level: holes take the mean of already-set 8-neighbours, peeled

@@ -1,7 +1,6 @@
 #include "fill/patchmatch/poisson_solver.h"
 
 #include <algorithm>
-#include <array>
 
 #include "fill/patchmatch/masked_image.h"
 

@@ -34,9 +34,9 @@ struct PoissonProblem {
 };
 
 // Solves the problem with full multigrid (the problem solved on the coarsest grid, each finer one
-// starting from the solution below it), then `cycles` - 1 more V-cycles (cell-centred: a coarse cell is fixed when any of
-// its 2x2 children is, so every coarse grid keeps a boundary and its problem stays well posed,
-// else unknown when any child is; the coarse-grid correction uses the rediscretised Laplacian,
+// starting from the solution below it), then `cycles` - 1 more V-cycles (cell-centred: a coarse
+// cell is fixed when any of its 2x2 children is, so every coarse grid keeps a boundary and its
+// problem stays well posed, else unknown when any child is; the coarse-grid correction uses the rediscretised Laplacian,
 // average restriction and bilinear prolongation; red-black Gauss-Seidel smoothing on the compute
 // pool). Returns x per pixel and channel: the solution on unknown pixels, the fixed values on
 // fixed ones, zero on absent ones.
