@@ -7,7 +7,6 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 
 #include "runtime/errors.h"
@@ -244,30 +243,6 @@ float BFloat16ToFloat(uint16_t value) {
   float out;
   std::memcpy(&out, &bits, 4);
   return out;
-}
-
-uint16_t FloatToBFloat16(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, 4);
-  if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((bits >> 16) | 0x40);  // NaN stays NaN
-  bits += 0x7fffu + ((bits >> 16) & 1);
-  return static_cast<uint16_t>(bits >> 16);
-}
-
-uint16_t FloatToHalf(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, 4);
-  const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
-  const uint32_t magnitude = bits & 0x7fffffffu;
-  if (magnitude > 0x7f800000u) return sign | 0x7e00u;
-  if (magnitude >= 0x477ff000u) return sign | 0x7c00u;  // overflow (incl. values that round up) to infinity
-  if (magnitude < 0x38800000u) {                          // subnormal or zero in half
-    float absolute;
-    std::memcpy(&absolute, &magnitude, 4);
-    return sign | static_cast<uint16_t>(std::nearbyint(absolute * 16777216.0f));  // 2^24 = 1 / smallest subnormal
-  }
-  uint32_t rounded = magnitude + 0xfffu + ((magnitude >> 13) & 1);
-  return sign | static_cast<uint16_t>((rounded - (112u << 23)) >> 13);
 }
 
 }  // namespace outpaint::flux

@@ -49,10 +49,8 @@ class SafeTensorsFile {
   std::map<std::string, std::string> metadata_;
 };
 
-// Half-precision conversions used by the formats above (round to nearest even).
+// Half-precision to single-precision conversions used by the formats above.
 float HalfToFloat(uint16_t half);
 float BFloat16ToFloat(uint16_t value);
-uint16_t FloatToHalf(float value);
-uint16_t FloatToBFloat16(float value);
 
 }  // namespace outpaint::flux

@@ -30,7 +30,6 @@ class FluxGpu {
   bool HasDevTransformer() const { return FileExists(EngineFile(fill_dir_, FluxEngine::kDevTransformer)); }
   void ApplyLoras(FluxEngine transformer, const std::vector<LoraRef>& loras);
 
-  FluxModel& model() { return *model_; }
   FluxSession& session() { return *session_; }
 
  private:

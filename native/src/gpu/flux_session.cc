@@ -47,17 +47,23 @@ nvinfer1::IExecutionContext& FluxSession::Context(FluxEngine engine) {
   }
   // One scratch allocation serves every context; a larger need grows it for all of them.
   const int64_t needed = e.getDeviceMemorySizeV2();
-  if (needed > scratch_bytes_) {
+  if (static_cast<size_t>(needed) > scratch_.capacity()) {
     CudaCheck(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
-    scratch_bytes_ = needed;
     std::fprintf(stderr, "[flux] the engines' shared scratch memory: %.2f GiB (for the %s)\n", needed / 1073741824.0,
                  flux::EngineTitle(engine));
-    void* memory = scratch_.Reserve(static_cast<size_t>(scratch_bytes_));
+    void* memory = nullptr;
+    try {
+      memory = scratch_.Reserve(static_cast<size_t>(needed));
+    } catch (...) {
+      // The old allocation is freed even when the new one fails: no context may keep it.
+      for (auto& other : contexts_) other.reset();
+      throw;
+    }
     for (auto& other : contexts_) {
-      if (other) other->setDeviceMemoryV2(memory, scratch_bytes_);
+      if (other) other->setDeviceMemoryV2(memory, needed);
     }
   } else {
-    context->setDeviceMemoryV2(scratch_.data(), scratch_bytes_);
+    context->setDeviceMemoryV2(scratch_.data(), static_cast<int64_t>(scratch_.capacity()));
   }
   return *context;
 }

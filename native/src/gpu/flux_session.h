@@ -57,7 +57,6 @@ class FluxSession {
   FluxModel& model_;
   cudaStream_t stream_ = nullptr;
   DeviceBuffer scratch_;
-  int64_t scratch_bytes_ = 0;
   std::array<std::unique_ptr<nvinfer1::IExecutionContext>, flux::kFluxEngineCount> contexts_;
   std::map<std::string, DeviceBuffer> buffers_;
 };
