@@ -22,8 +22,9 @@ export class RevokedSockets {
   ) {}
 
   add(socket: WebSocket, keyId: string): void {
+    // A socket may authenticate again (Runware's): the key changes, the one close listener stays.
+    if (!this.#sockets.has(socket)) socket.once("close", () => this.#sockets.delete(socket));
     this.#sockets.set(socket, keyId);
-    socket.once("close", () => this.#sockets.delete(socket));
     if (!this.#timer) {
       this.#timer = setInterval(() => {
         this.#sweeping = this.#sweeping.then(() => this.#sweep());

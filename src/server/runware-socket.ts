@@ -9,7 +9,7 @@ import type { RunwareFrame, WorkTask } from "../services/runware/runware.service
 import type { Services } from "../services/services.js";
 import type { RequestGate } from "./auth.js";
 import { baseUrlOf } from "./base-url.js";
-import { bearerOf, invalidApiKey, readTasks } from "./runware-tasks.js";
+import { admissionRefusal, bearerOf, invalidApiKey, readTasks } from "./runware-tasks.js";
 import { CLOSE_FORBIDDEN, type RevokedSockets } from "./revoked-sockets.js";
 
 /**
@@ -50,7 +50,7 @@ export class RunwareSocket {
   }
 
   #serve(ws: WebSocket, request: IncomingMessage): void {
-    const connection = new Connection(ws, request, baseUrlOf(request, this.options.publicUrl), this.services, this.gate, this.revoked);
+    const connection = new Connection(ws, request, baseUrlOf(request, this.options.publicUrl), this.services, this.gate, this.revoked, this.logger);
     ws.on("error", (error) => this.logger.debug({ err: error }, "Runware WebSocket error"));
     // Messages are read in order, and an authentication is settled before the tasks after it run,
     // so a client may send [authentication, task] in one message, as over HTTP.
@@ -72,6 +72,7 @@ class Connection {
     private readonly services: Services,
     private readonly gate: RequestGate,
     private readonly revoked: RevokedSockets,
+    private readonly logger: Logger,
   ) {}
 
   async read(text: string): Promise<void> {
@@ -100,7 +101,7 @@ class Connection {
     }
   }
 
-  /** True when the key admits; otherwise the refusal is sent and the socket closed. */
+  /** True when the key admits; otherwise the refusal is sent, and for a key that admits nothing the socket closed. */
   async #authenticate(apiKey: string | null, sessionUUID: string | null): Promise<boolean> {
     const authorization = bearerOf(apiKey) ?? this.request.headers.authorization;
     try {
@@ -110,8 +111,9 @@ class Connection {
       this.#send({ data: [{ taskType: "authentication", connectionSessionUUID: sessionUUID ?? randomUUID() }] });
       return true;
     } catch (error) {
-      this.#send({ errors: [invalidApiKey(error)] });
-      this.ws.close(CLOSE_FORBIDDEN, "Forbidden: invalid API key");
+      const refusal = admissionRefusal(error, this.logger);
+      this.#send({ errors: [refusal.json] });
+      if (refusal.httpStatus === 401) this.ws.close(CLOSE_FORBIDDEN, "Forbidden: invalid API key");
       return false;
     }
   }

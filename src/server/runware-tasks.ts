@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import { UnauthenticatedError } from "../core/errors.js";
 import { RunwareError, toRunwareError, type RunwareErrorJson } from "../services/runware/runware-error.js";
 import { parseTask, taskIdentity, type RunwareTask } from "../services/runware/runware-task.js";
@@ -29,4 +30,16 @@ export function bearerOf(apiKey: string | null): string | undefined {
 export function invalidApiKey(error: unknown): RunwareErrorJson {
   const message = error instanceof UnauthenticatedError ? error.message : "Invalid API key";
   return { code: "invalidApiKey", message, parameter: "apiKey", type: "string", taskType: "authentication" };
+}
+
+/**
+ * Runware's answer when the gate admits no caller for a message: invalidApiKey for a key that
+ * admits nothing; a rate limit, or a failure inside the server (logged), in Runware's words, so
+ * that a client does not give up on a good key.
+ */
+export function admissionRefusal(error: unknown, logger: Logger): { json: RunwareErrorJson; httpStatus: number } {
+  if (error instanceof UnauthenticatedError) return { json: invalidApiKey(error), httpStatus: 401 };
+  const refusal = toRunwareError(error);
+  if (refusal.httpStatus >= 500) logger.error({ err: error }, "Runware authentication failed inside the server");
+  return { json: refusal.json({}), httpStatus: refusal.httpStatus };
 }

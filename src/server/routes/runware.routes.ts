@@ -6,7 +6,7 @@ import type { RunwareErrorJson } from "../../services/runware/runware-error.js";
 import { type RequestGate } from "../auth.js";
 import { baseUrlOf } from "../base-url.js";
 import { inlineBodyLimit } from "../body-limit.js";
-import { bearerOf, invalidApiKey, readTasks } from "../runware-tasks.js";
+import { admissionRefusal, bearerOf, readTasks } from "../runware-tasks.js";
 
 /**
  * Runware's HTTP API: POST /v1 with a JSON array of tasks, authenticated by the Authorization
@@ -25,8 +25,8 @@ export function runwareRoutes(services: Services, gate: RequestGate, options: { 
     try {
       caller = await gate.admit(req.headers.authorization ?? bearerOf(apiKey), res);
     } catch (error) {
-      const status = (error as { code?: string }).code === "RATE_LIMITED" ? 429 : 401;
-      res.status(status).json({ errors: [status === 401 ? invalidApiKey(error) : { code: "rateLimitExceeded", message: (error as Error).message }] });
+      const refusal = admissionRefusal(error, logger);
+      res.status(refusal.httpStatus).json({ errors: [refusal.json] });
       return;
     }
     const origin = baseUrlOf(req, options.publicUrl);

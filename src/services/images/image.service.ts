@@ -2,6 +2,7 @@ import type { ReadStream } from "node:fs";
 import { described, ForbiddenError, InputError } from "../../core/errors.js";
 import { newId } from "../../core/ids.js";
 import type { ImageRecord } from "../../core/image.js";
+import type { JobRecord } from "../../core/job.js";
 import type { Caller } from "../../core/owner.js";
 import type { ImageFormat } from "../../core/image-format.js";
 import type { Database } from "../../infrastructure/db/database.js";
@@ -66,6 +67,11 @@ export class ImageService {
     return this.db.images.findMany(ids);
   }
 
+  /** The input and result images of `jobs`, by id, in one query. */
+  forJobs(jobs: readonly JobRecord[]): Promise<Map<string, ImageRecord>> {
+    return this.db.images.forJobs(jobs);
+  }
+
   /** Stores uploaded bytes (once per content) and returns the image. */
   async upload(owner: string, bytes: Buffer, field = "body"): Promise<ImageRecord> {
     if (bytes.length > this.maxBytes) {
@@ -80,9 +86,8 @@ export class ImageService {
   /** Stores the image an ImageInput names (bytes, data URI or URL; an id names one stored already) and returns it. */
   async save(owner: string, value: ImageInputValue, field: string): Promise<ImageRecord> {
     const prepared = await this.prepare(owner, value, field);
-    if (prepared.existing) return prepared.existing;
     await this.writeFile(prepared);
-    return this.db.images.findOrCreate(this.recordOf(prepared));
+    return this.record(this.db, prepared);
   }
 
   /** The stored file's bytes. */

@@ -113,8 +113,9 @@ export class RunwareService {
       });
     }
     const frame: Required<RunwareFrame> = { data: [], errors: [] };
+    const images = await this.images.forJobs(jobs);
     for (const job of jobs) {
-      const image = job.status === "SUCCEEDED" && job.resultImageId ? await this.images.get(owner, job.resultImageId) : null;
+      const image = job.status === "SUCCEEDED" && job.resultImageId ? images.get(job.resultImageId) : undefined;
       if (image) frame.data.push(imageItem(job, image, { imageURL: this.images.links.url(origin, image) }, { includeCost: false, status: true }));
       else if (isTerminal(job.status)) frame.errors.push(failureItem(job));
       else frame.data.push({ taskType: INFERENCE, taskUUID, status: "processing" });
@@ -124,8 +125,8 @@ export class RunwareService {
 
   /** This server's tune for a Runware model: a tune id of its own, or an AIR id it knows (TUNE_ALIASES). */
   async #tuneOf(owner: string, model: string): Promise<string> {
-    const tuneId = await this.tunes.resolveAlias(owner, model);
-    if (await this.tunes.get(owner, tuneId)) return tuneId;
+    const tune = await this.tunes.get(owner, model);
+    if (tune) return tune.id;
     const known = [...Object.keys(TUNE_ALIASES), ...(await this.tunes.list(owner, 100)).nodes.map((tune) => tune.id)];
     throw new RunwareError("unknownModel", `Invalid value for model parameter. This server knows the models ${known.join(", ")}; it does not know ${JSON.stringify(model)}`, {
       parameter: "model",
