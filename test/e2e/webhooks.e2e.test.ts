@@ -143,8 +143,20 @@ test("when a crash ends several of a prompt's jobs at once, the prompt's event i
     await crashing.restart(); // recovery: both runs were the last allowed, so both jobs fail
 
     for (const job of prompt.createPrompt.jobs) assert.equal((await waitForEnd(crashing.graphqlUrl, job.id)).status, "FAILED");
-    await waitFor("the prompt event", () => crashReceiver.received.length > 0);
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a duplicate, were there one
+    // Both jobs have ended, so every prompt event there is to send is queued: wait until each is delivered.
+    const deliveries = async () =>
+      (
+        await gqlData<{ prompt: { webhookDeliveries: { status: string }[] } }>(
+          crashing.graphqlUrl,
+          `query($id: ID!) { prompt(id: $id) { webhookDeliveries { status } } }`,
+          { id: prompt.createPrompt.id },
+        )
+      ).prompt.webhookDeliveries.map((delivery) => delivery.status);
+    await waitFor(async () => `the prompt's deliveries DELIVERED (${JSON.stringify(await deliveries())})`, async () => {
+      const statuses = await deliveries();
+      return statuses.length > 0 && statuses.every((status) => status === "DELIVERED");
+    });
+    assert.deepEqual(await deliveries(), ["DELIVERED"], "one delivery of the prompt's event");
     const ids = new Set(crashReceiver.received.map((request) => request.headers["webhook-id"]));
     assert.equal(ids.size, 1, "one prompt event");
     assert.equal((JSON.parse(crashReceiver.received[0]!.body) as { type: string }).type, "prompt.failed");

@@ -74,9 +74,7 @@ export async function waitForAllEnded(graphqlUrl: string, ids: readonly string[]
     },
     250,
   );
-  const jobs: JobView[] = [];
-  for (const id of ids) jobs.push(await getJob(graphqlUrl, id));
-  return jobs;
+  return Promise.all(ids.map((id) => getJob(graphqlUrl, id)));
 }
 
 export async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
