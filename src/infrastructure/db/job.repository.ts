@@ -1,5 +1,6 @@
 import type { JobCallbackFormat, JobRecord, JobSpec, JobStage, JobStatus } from "../../core/job.js";
 import type { Page, PageRequest } from "../../core/pagination.js";
+import type { Backend } from "../../core/tune.js";
 import { toPage } from "../../core/pagination.js";
 import type { OutpaintJob } from "./generated/sqlite/client.js";
 import type { Client } from "./client.js";
@@ -307,13 +308,14 @@ export class JobRepository {
   }
 
   /** Ids of queued and running jobs last changed before `before`, oldest first (for the queue's reconciliation). */
-  async listActiveSince(before: Date, afterId: string, limit: number): Promise<{ id: string; tuneId: string }[]> {
-    return this.client.outpaintJob.findMany({
+  async listActiveSince(before: Date, afterId: string, limit: number): Promise<{ id: string; backend: Backend }[]> {
+    const rows = await this.client.outpaintJob.findMany({
       where: { status: { in: ["QUEUED", "RUNNING"] }, updatedAt: { lt: before }, id: { gt: afterId } },
       orderBy: { id: "asc" },
       take: limit,
-      select: { id: true, tuneId: true },
+      select: { id: true, tune: { select: { backend: true } } },
     });
+    return rows.map((row) => ({ id: row.id, backend: row.tune.backend as Backend }));
   }
 
   /** Queued and running jobs of an owner. */

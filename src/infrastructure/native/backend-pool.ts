@@ -55,12 +55,12 @@ export class BackendPool {
     return this.#tokenizers;
   }
 
-  /** Where a LoRA tune's weights live. */
   /** Whether text to image runs on FLUX.1 [dev]'s transformer here (else on Fill, fully masked). */
   hasFluxDev(): boolean {
     return existsSync(fluxDevTransformer(this.modelsDir));
   }
 
+  /** Where a LoRA tune's weights live. */
   loraFile(tuneId: string): string {
     return loraFile(this.modelsDir, tuneId);
   }

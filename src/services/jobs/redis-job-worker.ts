@@ -78,8 +78,7 @@ export class RedisJobWorker {
       const before = new Date(Date.now() - quietMs);
       for (let afterId = ""; ; ) {
         const page = await this.db.jobs.listActiveSince(before, afterId, 500);
-        const backendOf = new Map((await this.db.tunes.findMany([...new Set(page.map((job) => job.tuneId))])).map((tune) => [tune.id, tune.backend]));
-        for (const { id, tuneId } of page) if (await this.producer.requeueIfMissing(id, backendOf.get(tuneId) ?? "CPU_FILL")) requeued++;
+        for (const { id, backend } of page) if (await this.producer.requeueIfMissing(id, backend)) requeued++;
         if (page.length < 500) break;
         afterId = page.at(-1)!.id;
       }
