@@ -20,6 +20,8 @@ export interface ProgressUpdate {
   etaSeconds: number | null;
   revision: number;
   previewImageId: string | null;
+  generatedImageId: string | null;
+  generator: string | null;
 }
 
 export interface FinalUpdate {
@@ -182,15 +184,6 @@ export class JobRepository {
       },
     });
     return count === 1 ? this.find(id) : null;
-  }
-
-  /** Records the generate stage's image if `attempt` still runs the job; false when it no longer owns it. */
-  async saveGenerated(id: string, attempt: number, generated: { imageId: string; generator: string; revision: number }, now: Date): Promise<boolean> {
-    const { count } = await this.client.outpaintJob.updateMany({
-      where: { id, status: "RUNNING", attempts: attempt },
-      data: { generatedImageId: generated.imageId, generator: generated.generator, revision: generated.revision, updatedAt: now },
-    });
-    return count === 1;
   }
 
   /** Saves progress if `attempt` still runs the job; false when it no longer owns it. */

@@ -73,12 +73,6 @@ export class ProgressTracker {
   generated(imageId: string, generator: string): void {
     this.#job = { ...this.#job, generatedImageId: imageId, generator, previewImageId: imageId, revision: this.#job.revision + 1 };
     publishJob(this.events, this.#job);
-    const { id, revision } = this.#job;
-    this.#writing = this.#writing
-      .then(async () => {
-        await this.db.jobs.saveGenerated(id, this.#attempt, { imageId, generator, revision }, new Date());
-      })
-      .catch(() => undefined);
     this.#persist(Date.now());
   }
 
@@ -127,11 +121,11 @@ export class ProgressTracker {
     this.#writing = this.#writing
       .then(async () => {
         this.#dirty = false;
-        const { stage, pass, step, totalSteps, percent, etaSeconds, revision, previewImageId, id } = this.#job;
+        const { stage, pass, step, totalSteps, percent, etaSeconds, revision, previewImageId, generatedImageId, generator, id } = this.#job;
         await this.db.jobs.saveProgress(
           id,
           this.#attempt,
-          { stage: stage!, pass, step, totalSteps, percent, etaSeconds, revision, previewImageId },
+          { stage: stage!, pass, step, totalSteps, percent, etaSeconds, revision, previewImageId, generatedImageId, generator },
           new Date(),
         );
       })
