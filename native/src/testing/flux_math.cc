@@ -19,7 +19,6 @@
 
 namespace outpaint::testing {
 
-using binding::MakeCodedError;
 using binding::ThrowInvalidArgument;
 namespace {
 
@@ -137,13 +136,11 @@ Napi::Value LoraDeltas(const Napi::CallbackInfo& info) {
   const Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
   const float weight = static_cast<float>(NumberArg(info, 1, "weight"));
   std::map<std::string, flux::WeightDelta> deltas;
-  try {
+  Guarded(env, [&] {
     const flux::SafeTensorsFile file =
         flux::SafeTensorsFile::FromBytes(std::vector<uint8_t>(bytes.Data(), bytes.Data() + bytes.ByteLength()), "the LoRA");
     flux::AccumulateLoraDeltas(file, "the LoRA", weight, deltas);
-  } catch (const NativeError& error) {
-    throw MakeCodedError(env, error.code(), error.what());
-  }
+  });
   Napi::Object out = Napi::Object::New(env);
   for (const auto& [name, delta] : deltas) {
     Napi::Object entry = Napi::Object::New(env);

@@ -85,15 +85,6 @@ Napi::Object Result(Napi::Env env, const Image& image, const StandInDenoiser& de
   return result;
 }
 
-template <typename Run>
-auto Guarded(Napi::Env env, Run run) {
-  try {
-    return run();
-  } catch (const NativeError& error) {
-    throw binding::MakeCodedError(env, error.code(), error.what());
-  }
-}
-
 Napi::Value RunOutpaintHook(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   binding::OutpaintBaton baton;

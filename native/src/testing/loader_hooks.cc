@@ -3,10 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "binding/js_errors.h"
 #include "flux/engine_contract.h"
 #include "runtime/chunked_file.h"
-#include "runtime/errors.h"
 #include "testing/js_values.h"
 
 namespace outpaint::testing {
@@ -44,14 +42,10 @@ Napi::Value CheckEngineHook(const Napi::CallbackInfo& info) {
     for (uint32_t d = 0; d < dims.Length(); ++d) tensor.dims.push_back(dims.Get(d).As<Napi::Number>().Int64Value());
     tensors.push_back(tensor);
   }
-  try {
-    const std::vector<std::string> extras = flux::CheckEngine(tensors, engine, info[2].As<Napi::String>().Utf8Value());
-    Napi::Array out = Napi::Array::New(env, extras.size());
-    for (uint32_t i = 0; i < extras.size(); ++i) out.Set(i, extras[i]);
-    return out;
-  } catch (const NativeError& error) {
-    throw binding::MakeCodedError(env, error.code(), error.what());
-  }
+  const std::vector<std::string> extras = Guarded(env, [&] { return flux::CheckEngine(tensors, engine, info[2].As<Napi::String>().Utf8Value()); });
+  Napi::Array out = Napi::Array::New(env, extras.size());
+  for (uint32_t i = 0; i < extras.size(); ++i) out.Set(i, extras[i]);
+  return out;
 }
 
 Napi::Value ReadChunkedHook(const Napi::CallbackInfo& info) {
@@ -60,7 +54,7 @@ Napi::Value ReadChunkedHook(const Napi::CallbackInfo& info) {
   const int64_t chunk = info[1].As<Napi::Number>().Int64Value();
   const int64_t stop_at = info[2].As<Napi::Number>().Int64Value();
   std::vector<double> positions;
-  try {
+  return Guarded(env, [&] {
     ChunkedFile file(path, [&](int64_t position) {
       positions.push_back(static_cast<double>(position));
       return stop_at == 0 || position < stop_at;
@@ -78,9 +72,7 @@ Napi::Value ReadChunkedHook(const Napi::CallbackInfo& info) {
     out.Set("data", Napi::Buffer<uint8_t>::Copy(env, data.data(), data.size()));
     out.Set("stopped", file.stopped());
     return out;
-  } catch (const NativeError& error) {
-    throw binding::MakeCodedError(env, error.code(), error.what());
-  }
+  });
 }
 
 }  // namespace
