@@ -34,6 +34,11 @@ export interface GenerateSpec {
   guidance: number | null;
 }
 
+/** The stage a generate plan runs as. */
+export function generateStage(plan: GenerateSpec): "TXT2IMG" | "IMG2IMG" {
+  return plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG";
+}
+
 /** The validated, normalised work order of one job: everything the runner needs besides the input image. */
 export interface JobSpec {
   placement: Placement;

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import { extensionOf } from "../../core/geometry.js";
 import type { ImageFormat } from "../../core/image-format.js";
 import type { ImageRecord } from "../../core/image.js";
-import type { InfillMethod, JobRecord, JobStatus } from "../../core/job.js";
+import { generateStage, type InfillMethod, type JobRecord, type JobStatus } from "../../core/job.js";
 import type { PromptRecord } from "../../core/prompt.js";
 import type { TuneRecord } from "../../core/tune.js";
 import { toConnection } from "../common/connection.js";
@@ -134,7 +134,7 @@ export class JobResolver {
   generate(@Root() job: JobRecord): GenerateStage | null {
     const plan = job.spec.generate;
     return plan
-      ? { stage: plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG", width: plan.width, height: plan.height, prompt: plan.prompt, strength: plan.strength, guidance: plan.guidance }
+      ? { stage: generateStage(plan), width: plan.width, height: plan.height, prompt: plan.prompt, strength: plan.strength, guidance: plan.guidance }
       : null;
   }
 

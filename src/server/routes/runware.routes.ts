@@ -1,7 +1,7 @@
 import express, { Router } from "express";
 import type { Logger } from "pino";
 import type { Services } from "../../services/services.js";
-import type { EmittedFrame, WorkTask } from "../../services/runware/runware.service.js";
+import type { EmittedFrame } from "../../services/runware/runware.service.js";
 import type { RunwareErrorJson } from "../../services/runware/runware-error.js";
 import { type RequestGate } from "../auth.js";
 import { baseUrlOf } from "../base-url.js";
@@ -44,7 +44,7 @@ export function runwareRoutes(services: Services, gate: RequestGate, options: { 
         const { task } = item;
         if (task.taskType === "authentication") return undefined;
         if (task.taskType === "ping") return collect({ data: [{ taskType: "ping", pong: true }] });
-        return services.runware.run(caller.owner, task as WorkTask, origin, collect);
+        return services.runware.run(caller.owner, task, origin, collect);
       }),
     );
     res.status(data.length > 0 || errors.length === 0 ? 200 : (errorStatus ?? 400)).json({

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { JobRecord } from "../../core/job.js";
+import { generateStage, type JobRecord } from "../../core/job.js";
 import type { Database } from "../../infrastructure/db/database.js";
 import { NativeError, type DenoiseRequest, type OutpaintEngine, type NativeImage } from "../../infrastructure/native/outpaint-engine.js";
 import type { FluxTokenizers } from "../../infrastructure/native/flux-tokenizers.js";
@@ -106,7 +106,7 @@ export class JobRunner {
     const plan = job.spec.generate!;
     const denoise = this.#denoise(job, backend, plan.prompt, plan.strength, plan.guidance ?? (this.backends.hasFluxDev() ? FLUX_DEV_GUIDANCE : job.spec.guidance));
     if (!denoise) throw new JobFailure("BACKEND_UNAVAILABLE", `Tune ${job.tuneId} cannot generate an image: only FLUX_FILL_TRT tunes do`);
-    const stage = plan.from === "TEXT" ? "TXT2IMG" : "IMG2IMG";
+    const stage = generateStage(plan);
     let stageSteps = 0;
     let lastStepAt = performance.now();
     const generated = await backend.engine.generate(

@@ -68,8 +68,17 @@ export class RunwareError extends Error {
 
 /** "invalid" + the parameter's first letter upper-cased, as Runware names its codes (invalidSteps, invalidCFGScale). */
 export function invalidCode(parameter: string): string {
+  return `invalid${capitalised(parameter)}`;
+}
+
+/** "missing" + the parameter's first letter upper-cased (missingPositivePrompt, missingWidth). */
+export function missingCode(parameter: string): string {
+  return `missing${capitalised(parameter)}`;
+}
+
+function capitalised(parameter: string): string {
   const head = parameter.split(".")[0]!;
-  return `invalid${head.charAt(0).toUpperCase()}${head.slice(1)}`;
+  return `${head.charAt(0).toUpperCase()}${head.slice(1)}`;
 }
 
 /** Any error a task's work raised, in Runware's words; an unexpected one says only that it failed. */

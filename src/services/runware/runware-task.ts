@@ -1,6 +1,6 @@
 import { BLANK_PROMPT, LIMITS } from "../jobs/outpaint-request.js";
 import type { ImageInputValue } from "../images/image-input.js";
-import { invalidCode, RunwareError } from "./runware-error.js";
+import { invalidCode, missingCode, RunwareError } from "./runware-error.js";
 
 // Runware's tasks as this server takes them (runware.ai/docs/en/image-inference/api-reference,
 // .../utilities/image-upload, .../utilities/task-responses), checked by Runware's own rules and
@@ -193,7 +193,7 @@ function optionalString(task: Raw, name: string): string | null {
 function requiredString(task: Raw, name: string): string {
   const value = optionalString(task, name);
   if (value === null || value === "") {
-    throw new RunwareError(`missing${name.charAt(0).toUpperCase()}${name.slice(1)}`, `Missing ${name} parameter`, { parameter: name, type: "string" });
+    throw new RunwareError(missingCode(name), `Missing ${name} parameter`, { parameter: name, type: "string" });
   }
   return value;
 }
@@ -203,7 +203,7 @@ function prompt(task: Raw, name: string, required: boolean): string | null {
   const value = required ? requiredString(task, name) : optionalString(task, name);
   if (value === null || value === BLANK_PROMPT) return null;
   if (value.length < 2 || value.length > LIMITS.maxPromptLength) {
-    throw new RunwareError(`invalid${name.charAt(0).toUpperCase()}${name.slice(1)}Length`, `Invalid value for ${name} parameter. It must be 2 to ${LIMITS.maxPromptLength} characters, or ${BLANK_PROMPT}; it has ${value.length}`, {
+    throw new RunwareError(`${invalidCode(name)}Length`, `Invalid value for ${name} parameter. It must be 2 to ${LIMITS.maxPromptLength} characters, or ${BLANK_PROMPT}; it has ${value.length}`, {
       parameter: name,
       type: "string",
     });
@@ -244,7 +244,7 @@ function oneOf<T extends string>(task: Raw, name: string, values: readonly T[], 
 
 /** Multiples of 64, 128 to 2048 (Runware's rule for width and height). */
 function dimension(task: Raw, name: "width" | "height"): number {
-  if (task[name] === undefined) throw new RunwareError(`missing${name === "width" ? "Width" : "Height"}`, `Missing ${name} parameter. Give the final canvas: the seed image plus the outpaint extensions`, { parameter: name, type: "integer" });
+  if (task[name] === undefined) throw new RunwareError(missingCode(name), `Missing ${name} parameter. Give the final canvas: the seed image plus the outpaint extensions`, { parameter: name, type: "integer" });
   const value = number(task, name, 128, 2048, true);
   if (value % 64 !== 0) {
     throw new RunwareError(invalidCode(name), `Invalid value for ${name} parameter. It must be a multiple of 64 between 128 and 2048; received ${value}`, { parameter: name, type: "integer" });
