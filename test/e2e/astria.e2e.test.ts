@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
+import { curl } from "../helpers/curl.js";
 import { gqlData } from "../helpers/graphql-client.js";
 import { download } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
@@ -13,7 +12,6 @@ import { ServerProcess } from "../helpers/server-process.js";
 import { WebhookReceiver } from "../helpers/webhook-receiver.js";
 import { waitFor } from "../helpers/wait.js";
 
-const run = promisify(execFile);
 
 interface AstriaPrompt {
   tune_id: string;
@@ -23,13 +21,6 @@ interface AstriaPrompt {
   trained_at: string | null;
   input_image: string | null;
   callback: string | null;
-}
-
-/** curl, as Astria's documentation calls it; answers the HTTP status and the parsed body. */
-async function curl(args: string[]): Promise<{ status: number; body: any }> {
-  const { stdout } = await run("curl", ["-sS", "-w", "\n%{http_code}", ...args]);
-  const newline = stdout.lastIndexOf("\n");
-  return { status: Number(stdout.slice(newline + 1)), body: JSON.parse(stdout.slice(0, newline)) };
 }
 
 describe("Astria's prompt API, driven with curl as in Astria's outpainting docs", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { queryRows } from "../helpers/database.js";
+import { rowCount } from "../helpers/database.js";
 import sharp from "sharp";
 import { gql, uploadImage } from "../helpers/graphql-client.js";
 import { CREATE_JOB } from "../helpers/jobs.js";
@@ -281,8 +281,7 @@ describe("bad input is refused before any work, naming the field, and writes not
     ctx.tuneId = tunes.data!.tunes.nodes[0]!.id;
     const imagesDir = join(server.dataDir, "images");
     counts = async () => {
-      const count = async (table: string) =>
-        Number((await queryRows<{ n: number | string }>(server.databaseUrl, `SELECT COUNT(*) AS n FROM "${table}"`))[0]!.n);
+      const count = (table: string) => rowCount(server.databaseUrl, table);
       const files = readdirSync(imagesDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
       return { images: await count("Image"), jobs: await count("OutpaintJob"), prompts: await count("Prompt"), keys: await count("IdempotencyKey"), files };
     };

@@ -8,7 +8,7 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { createPostgresDatabase, dropPostgresDatabase } from "../helpers/database.js";
 import { collect, gqlData, uploadImage } from "../helpers/graphql-client.js";
-import { createJob, getJob, handBackARunningJob, waitForAllEnded, waitForEnd, type JobView } from "../helpers/jobs.js";
+import { createFluxTune, createJob, getJob, handBackARunningJob, waitForAllEnded, waitForEnd, type JobView } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
@@ -152,8 +152,7 @@ test("two APIs and two workers: 200 jobs, a worker SIGKILLed mid-run, every job 
 
   // One queue per backend: a FLUX job waits for a GPU worker, and a CPU-only worker never takes it
   // (with one queue, worker 2 would take it first and fail it BACKEND_UNAVAILABLE).
-  const flux = await gqlData<{ createTune: { id: string } }>(api1.graphqlUrl, `mutation { createTune(input: { title: "FLUX.1 Fill [dev]", backend: FLUX_FILL_TRT }) { id } }`);
-  const fluxJob = await createJob(api1.graphqlUrl, { image: { id: upload.id }, extend: { right: 64 }, tuneId: flux.createTune.id, prompt: "a cat" });
+  const fluxJob = await createJob(api1.graphqlUrl, { image: { id: upload.id }, extend: { right: 64 }, tuneId: await createFluxTune(api1.graphqlUrl), prompt: "a cat" });
   const later = await createJob(api2.graphqlUrl, { image: { id: upload.id }, extend: { right: 32 }, infill: "EDGE" });
   assert.equal((await waitForEnd(api1.graphqlUrl, later.id)).status, "SUCCEEDED");
   const waiting = await getJob(api1.graphqlUrl, fluxJob.id);

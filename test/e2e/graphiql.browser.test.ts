@@ -15,9 +15,7 @@ after(async () => {
 });
 
 test("GraphiQL loads from the server itself in headless Chromium and runs a query against it", async () => {
-  const page = await chromium.browser.newPage();
-  // Waits are for conditions: the test runner's own timeout is the only clock.
-  page.setDefaultTimeout(0);
+  const page = await chromium.newPage();
   const foreignRequests: string[] = [];
   page.on("request", (request) => {
     if (!request.url().startsWith(server.url) && !request.url().startsWith("data:") && !request.url().startsWith("blob:")) {

@@ -16,9 +16,7 @@ after(async () => {
 });
 
 test("playground: pick an image, outpaint it, watch progress and previews, compare and download", async () => {
-  const page = await chromium.browser.newPage();
-  // Waits are for conditions: the test runner's own timeout is the only clock.
-  page.setDefaultTimeout(0);
+  const page = await chromium.newPage();
   const foreign: string[] = [];
   page.on("request", (request) => {
     const url = request.url();
@@ -43,7 +41,7 @@ test("playground: pick an image, outpaint it, watch progress and previews, compa
     new MutationObserver(() => window.statusTexts.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
   })()`);
   await page.click("#submit");
-  await page.waitForFunction(`window.statusTexts.some((text) => text.startsWith("SUCCEEDED") || text.startsWith("FAILED"))`, undefined, { timeout: 0 });
+  await page.waitForFunction(`window.statusTexts.some((text) => text.startsWith("SUCCEEDED") || text.startsWith("FAILED"))`);
   const texts = ((await page.evaluate("window.statusTexts")) as string[]).join("\n");
   assert.match(texts, /RUNNING · INFILL · pass 1\/3/, texts);
   assert.match(texts, /pass 3\/3/, texts);
@@ -72,8 +70,7 @@ test("playground: pick an image, outpaint it, watch progress and previews, compa
 });
 
 test("playground: a refused request shows the server's code, field and message", async () => {
-  const page = await chromium.browser.newPage();
-  page.setDefaultTimeout(0);
+  const page = await chromium.newPage();
   await page.goto(`${server.url}/`);
   await page.setInputFiles("#file", photo("chelsea.png"));
   await page.fill("#right", "0");

@@ -1,27 +1,24 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
+import { curl } from "../helpers/curl.js";
+import { rowCount } from "../helpers/database.js";
 import { gql, gqlData } from "../helpers/graphql-client.js";
-import { queryRows } from "../helpers/database.js";
+import { createFluxTune } from "../helpers/jobs.js";
 import { photo } from "../helpers/paths.js";
 import { ServerProcess } from "../helpers/server-process.js";
 
 // Astria's other two requests (text to image, then outpaint), tested on the CPU up to the GPU's
 // boundary: refused at once where no FLUX tune can run them, planned and queued where one can.
 
-const run = promisify(execFile);
 const CLEAN_TEXT = "ohwx woman, dressed in cozy peach sweater, shoulders up, depth of field";
 
 /** Astria's documented curl call: --form-string for text, so a leading < is not a file to read. */
 async function astriaPrompt(server: ServerProcess, tune: string, fields: Record<string, string>, file?: string): Promise<{ status: number; body: any }> {
-  const args = ["-sS", "-w", "\n%{http_code}", "-X", "POST", `${server.url}/tunes/${tune}/prompts`];
+  const args = ["-X", "POST", `${server.url}/tunes/${tune}/prompts`];
   for (const [name, value] of Object.entries(fields)) args.push("--form-string", `prompt[${name}]=${value}`);
   if (file) args.push("-F", `prompt[input_image]=@${file}`);
-  const { stdout } = await run("curl", args);
-  const newline = stdout.lastIndexOf("\n");
-  return { status: Number(stdout.slice(newline + 1)), body: JSON.parse(stdout.slice(0, newline)) };
+  return curl(args);
 }
 
 const txt2img = (lora: string, anchor: string, prompt: string) => ({
@@ -32,8 +29,7 @@ const txt2img = (lora: string, anchor: string, prompt: string) => ({
 });
 
 async function rowCounts(server: ServerProcess): Promise<number[]> {
-  const count = async (table: string) => Number((await queryRows<{ n: number | string }>(server.databaseUrl, `SELECT COUNT(*) AS n FROM "${table}"`))[0]!.n);
-  return [await count("OutpaintJob"), await count("Prompt"), await count("Image")];
+  return [await rowCount(server.databaseUrl, "OutpaintJob"), await rowCount(server.databaseUrl, "Prompt"), await rowCount(server.databaseUrl, "Image")];
 }
 
 describe("text to image on a server that cannot run FLUX", () => {
@@ -68,12 +64,12 @@ describe("text to image on a server that cannot run FLUX", () => {
   });
 
   test("once a FLUX tune exists, 1504944 names it, and the refusal is that tune's: which tune, and what stops it here", async () => {
-    const flux = await gqlData<{ createTune: { id: string } }>(server.graphqlUrl, `mutation { createTune(input: { title: "FLUX.1 Fill [dev]", backend: FLUX_FILL_TRT }) { id } }`);
+    const fluxId = await createFluxTune(server.graphqlUrl);
     const { tunes } = await gqlData<{ tunes: { nodes: { id: string; aliases: string[] }[] } }>(server.graphqlUrl, "{ tunes { nodes { id aliases } } }");
-    assert.deepEqual(tunes.nodes.find((tune) => tune.id === flux.createTune.id)?.aliases, ["1504944", "runware:102@1", "runware:101@1"]);
+    assert.deepEqual(tunes.nodes.find((tune) => tune.id === fluxId)?.aliases, ["1504944", "runware:102@1", "runware:101@1"]);
     const { status, body } = await astriaPrompt(server, "1504944", txt2img("1533312", "top-center", "fields"));
     assert.equal(status, 503);
-    assert.match(body.error.message, new RegExp(`Tune ${flux.createTune.id} runs on FLUX_FILL_TRT, which is unavailable on this server`));
+    assert.match(body.error.message, new RegExp(`Tune ${fluxId} runs on FLUX_FILL_TRT, which is unavailable on this server`));
   });
 });
 
@@ -86,7 +82,7 @@ describe("text to image on an API node, whose GPU workers run FLUX", () => {
     assert.ok(redisUrl, "TEST_REDIS_URL is set (npm test starts Redis with test/setup/services.sh)");
     // An API-only node accepts every backend's jobs: the workers that run them say whether they can.
     api = await ServerProcess.start({ ROLE: "serve", REDIS_URL: redisUrl, QUEUE_PREFIX: `test-${randomBytes(4).toString("hex")}` });
-    fluxId = (await gqlData<{ createTune: { id: string } }>(api.graphqlUrl, `mutation { createTune(input: { title: "FLUX.1 Fill [dev]", backend: FLUX_FILL_TRT }) { id } }`)).createTune.id;
+    fluxId = await createFluxTune(api.graphqlUrl);
     loraId = (await gqlData<{ createTune: { id: string } }>(api.graphqlUrl, `mutation($base: ID!) { createTune(input: { title: "ohwx", kind: LORA, baseTuneId: $base }) { id } }`, { base: fluxId })).createTune.id;
   });
   after(async () => {

@@ -1,7 +1,7 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium (installed by test/setup/prepare.sh), headless, in a fresh profile, with no network chatter of its own. */
-export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+export async function launchChromium(): Promise<{ newPage: () => Promise<Page>; close: () => Promise<void> }> {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -18,7 +18,12 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
     ],
   });
   return {
-    browser,
+    /** A page whose waits are for conditions: the test runner's own timeout is the only clock. */
+    newPage: async () => {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(0);
+      return page;
+    },
     close: () => browser.close(),
   };
 }

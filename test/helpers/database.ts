@@ -86,3 +86,8 @@ export async function queryRows<T>(databaseUrl: string, sql: string): Promise<T[
     await client.end();
   }
 }
+
+/** How many rows `table` has. */
+export async function rowCount(databaseUrl: string, table: string): Promise<number> {
+  return Number((await queryRows<{ n: number | string }>(databaseUrl, `SELECT COUNT(*) AS n FROM "${table}"`))[0]!.n);
+}

@@ -37,6 +37,12 @@ export async function createJob(graphqlUrl: string, input: Record<string, unknow
   return (await gqlData<{ createOutpaintJob: JobView }>(graphqlUrl, CREATE_JOB, { input, key })).createOutpaintJob;
 }
 
+/** A FLUX.1 Fill tune (runs only where the GPU backend does); its id. */
+export async function createFluxTune(graphqlUrl: string): Promise<string> {
+  const mutation = `mutation { createTune(input: { title: "FLUX.1 Fill [dev]", backend: FLUX_FILL_TRT }) { id } }`;
+  return (await gqlData<{ createTune: { id: string } }>(graphqlUrl, mutation)).createTune.id;
+}
+
 export async function getJob(graphqlUrl: string, id: string): Promise<JobView> {
   return (await gqlData<{ job: JobView }>(graphqlUrl, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id })).job;
 }
