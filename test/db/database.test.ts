@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { Database } from "../../src/infrastructure/db/database.js";
 import { testDatabaseUrl } from "../helpers/database.js";
+import { insertJob } from "../helpers/records.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "outpaint-db-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -58,14 +59,7 @@ test("queued jobs are listed for reconciliation with their tune's backend, a pag
     const now = new Date("2026-12-03T10:00:00.000Z");
     await db.tunes.create({ id: "cpu", title: "c", kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true }, now);
     await db.tunes.create({ id: "gpu", title: "g", kind: "BASE", backend: "FLUX_FILL_TRT", baseTuneId: null, ownerId: null, isDefault: false }, now);
-    const image = await db.images.findOrCreate({ id: "image", ownerId: "o", sha256: "cd".repeat(32), format: "PNG", width: 64, height: 48, bytes: 10, createdAt: now });
-    const placement = { canvasWidth: 96, canvasHeight: 48, x: 0, y: 0, width: 64, height: 48 };
-    const spec = { placement, passes: [placement], infill: "EDGE" as const, blur: 4, seed: 7, outputFormat: "PNG" as const, prompt: null, negativePrompt: null, steps: 50, guidance: 30, scheduler: "euler", strength: 1 };
-    for (const [id, tuneId] of [["job-a", "gpu"], ["job-b", "cpu"], ["job-c", "gpu"]] as const) {
-      await db.transaction((tx) =>
-        tx.jobs.create({ id, ownerId: "o", promptId: null, tuneId, width: 96, height: 48, inputImageId: image.id, spec, callbackUrl: null, callbackFormat: "STANDARD", clientTaskId: null, createdAt: now }),
-      );
-    }
+    for (const [id, tuneId] of [["job-a", "gpu"], ["job-b", "cpu"], ["job-c", "gpu"]] as const) await insertJob(db, { id, tuneId });
     const later = new Date(Date.now() + 60_000);
     assert.deepEqual(await db.jobs.listActiveSince(later, "", 2), [
       { id: "job-a", backend: "FLUX_FILL_TRT" },

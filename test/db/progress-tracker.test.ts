@@ -9,6 +9,7 @@ import { ImageLinks } from "../../src/services/images/image-links.js";
 import { ProgressTracker } from "../../src/services/jobs/progress-tracker.js";
 import { WebhookOutbox } from "../../src/services/webhooks/webhook-outbox.js";
 import { testDatabaseUrl } from "../helpers/database.js";
+import { insertJob } from "../helpers/records.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "outpaint-progress-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -19,11 +20,7 @@ test("the generate stage's image and transformer are written with the attempt's 
     const now = new Date("2026-12-03T10:00:00.000Z");
     const tune = await db.tunes.create({ id: "tune", title: "t", kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true }, now);
     const image = await db.images.findOrCreate({ id: "generated", ownerId: "o", sha256: "ef".repeat(32), format: "PNG", width: 64, height: 48, bytes: 10, createdAt: now });
-    const placement = { canvasWidth: 64, canvasHeight: 48, x: 0, y: 0, width: 64, height: 48 };
-    const spec = { placement, passes: [placement], infill: "EDGE" as const, blur: 4, seed: 7, outputFormat: "PNG" as const, prompt: "a cat", negativePrompt: null, steps: 28, guidance: 3.5, scheduler: "euler", strength: 1 };
-    await db.transaction((tx) =>
-      tx.jobs.create({ id: "job", ownerId: "o", promptId: null, tuneId: tune.id, width: 64, height: 48, inputImageId: null, spec, callbackUrl: null, callbackFormat: "STANDARD", clientTaskId: null, createdAt: now }),
-    );
+    await insertJob(db, { id: "job", tuneId: tune.id });
     const claimed = await db.jobs.claim("job", new Date());
     assert.ok(claimed);
     const tracker = new ProgressTracker(claimed, db, createEvents(), new WebhookOutbox(await ImageLinks.open(db, 0)));
