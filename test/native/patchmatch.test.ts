@@ -101,6 +101,33 @@ function straightSteps(image: NativeImage, x0: number, x1: number, y0: number, y
   return count;
 }
 
+/** A target-like mark: rings of alternating colour, like nothing else in photoLike's background. */
+function drawMark(image: NativeImage, cx: number, cy: number, radius: number): void {
+  for (let y = cy - radius; y < cy + radius; y++) {
+    for (let x = cx - radius; x < cx + radius; x++) {
+      const ring = Math.floor(Math.hypot(x - cx + 0.5, y - cy + 0.5) / 4);
+      if (ring * 4 >= radius) continue;
+      const i = (y * image.width + x) * 3;
+      image.data[i] = ring % 2 ? 250 : 20;
+      image.data[i + 1] = ring % 2 ? 40 : 230;
+      image.data[i + 2] = ring % 2 ? 200 : 30;
+    }
+  }
+}
+
+/** Mean absolute difference between `image`'s window at (x, y) and `mark`'s at (mx, my), side `side`. */
+function windowDifference(image: NativeImage, x: number, y: number, mark: NativeImage, mx: number, my: number, side: number): number {
+  let sum = 0;
+  for (let dy = 0; dy < side; dy++) {
+    for (let dx = 0; dx < side; dx++) {
+      const i = ((y + dy) * image.width + x + dx) * 3;
+      const j = ((my + dy) * mark.width + mx + dx) * 3;
+      for (let k = 0; k < 3; k++) sum += Math.abs(image.data[i + k]! - mark.data[j + k]!);
+    }
+  }
+  return sum / (side * side * 3);
+}
+
 describe("PATCHMATCH fill", () => {
   let engine: OutpaintEngine;
   before(() => {
@@ -230,6 +257,27 @@ describe("PATCHMATCH fill", () => {
       const beside = [width - 3, width - 2, width, width + 1].map((x) => columnStep(result, x));
       const contrast = columnStep(result, width - 1) / (beside.reduce((a, b) => a + b) / beside.length);
       assert.ok(contrast > 0.75 && contrast < 1.2, `seed ${seed}: the step across the border is ${contrast.toFixed(2)} times the steps beside it`);
+    }
+  });
+
+  test("a zoom-out continues the background instead of copying the photo's one distinctive mark", async () => {
+    // Without a source prior the fill copied the mark whole into the new border (seed 1: a window
+    // 2.5 levels from it on average); with it the closest window is about 82 levels away.
+    const [side, band, radius] = [240, 120, 20];
+    const original = photoLike(side, side);
+    drawMark(original, 120, 120, radius);
+    const placement = placementOf(original, side + 2 * band, side + 2 * band, band, band);
+    for (const seed of [1, 2, 3, 4]) {
+      const result = await engine.outpaint(request(original, { placement, seed }));
+      // Windows of the mark's size lying wholly in the fill, more than 16 px from the original.
+      let closest = Infinity;
+      const far = (x: number, y: number) => x + 2 * radius < band - 16 || x > band + side + 16 || y + 2 * radius < band - 16 || y > band + side + 16;
+      for (let y = 0; y + 2 * radius <= result.height; y += 2) {
+        for (let x = 0; x + 2 * radius <= result.width; x += 2) {
+          if (far(x, y)) closest = Math.min(closest, windowDifference(result, x, y, original, 120 - radius, 120 - radius, 2 * radius));
+        }
+      }
+      assert.ok(closest > 40, `seed ${seed}: a window of the fill differs from the mark by ${closest.toFixed(1)} levels on average (a copy: under 20)`);
     }
   });
 

@@ -20,6 +20,8 @@ class PatchMatchInfill final : public Infill {
 
  private:
   int IterationsAt(int level) const;
+  // The pyramid level the source prior is measured on.
+  size_t RarityLevel() const;
 
   const FillContext context_;
   std::vector<patchmatch::MaskedImage> pyramid_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "fill/patchmatch/source_rarity.h"
 #include "runtime/random.h"
 
 namespace outpaint::patchmatch {
@@ -106,10 +107,15 @@ NearestNeighbourField::NearestNeighbourField(const MaskedImage& image, const Sea
 
 int32_t NearestNeighbourField::Distance(const MaskedImage& image, int tx, int ty, int sx, int sy, int32_t cutoff) const {
   const int r = params_.radius;
-  if (params_.known_weight != 1 && mixed_[static_cast<size_t>(ty) * width_ + tx]) {
-    return WeightedPatchDistance(image, tx, ty, sx, sy, r, params_.known_weight, cutoff);
+  const size_t target = static_cast<size_t>(ty) * width_ + tx;
+  int32_t prior = 0;
+  if (params_.rarity != nullptr) {
+    prior = params_.rarity->Cost(target, sx, sy);
+    if (prior >= cutoff) return cutoff;
   }
-  return PatchDistance(image, tx, ty, sx, sy, r, cutoff);
+  const int32_t rest = cutoff == kFar ? kFar : cutoff - prior;
+  if (params_.known_weight != 1 && mixed_[target]) return prior + WeightedPatchDistance(image, tx, ty, sx, sy, r, params_.known_weight, rest);
+  return prior + PatchDistance(image, tx, ty, sx, sy, r, rest);
 }
 
 bool NearestNeighbourField::IsSource(int x, int y) const {

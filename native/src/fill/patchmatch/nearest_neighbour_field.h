@@ -9,6 +9,8 @@
 
 namespace outpaint::patchmatch {
 
+class RarityCost;
+
 struct SearchParams {
   int radius = 3;  // patches are (2 * radius + 1)^2
   uint64_t seed = 0;
@@ -18,6 +20,9 @@ struct SearchParams {
   // continues with is what the original would (Criminisi, Pérez and Toyama, 2004, match on
   // known pixels alone; a finite weight keeps the current estimate in play).
   int known_weight = 1;
+  // Added to the patch distance: the cost of copying a distinctive source far into the fill
+  // (source_rarity.h). None when null; it must outlive the field's searches and refreshes.
+  const RarityCost* rarity = nullptr;
 };
 
 // For every target patch (a patch that overlaps a hole), the best matching source patch (one

@@ -11,7 +11,8 @@ namespace {
 constexpr int kRowsPerChunk = 8;
 
 // Per-target similarity weights exp(-d / 2σ²), in the field's pixel layout (0 for non-targets).
-std::vector<float> SimilarityWeights(const NearestNeighbourField& field, const VoteParams& params, const MaskedImage& image) {
+std::vector<float> SimilarityWeights(const NearestNeighbourField& field, const VoteParams& params, const MaskedImage& image,
+                                     ComputePool& pool) {
   const int side = 2 * field.radius() + 1;
   const double samples = static_cast<double>(side) * side * image.channels;
   std::vector<float> weights(image.hole.size(), 0.0f);
@@ -23,22 +24,24 @@ std::vector<float> SimilarityWeights(const NearestNeighbourField& field, const V
   const size_t nth = static_cast<size_t>(params.sigma_percentile * static_cast<double>(distances.size() - 1));
   std::nth_element(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(nth), distances.end());
   const double sigma2 = std::max(distances[nth], 1e-3);
-  for (size_t index = 0; index < weights.size(); ++index) {
-    if (!field.IsTarget(index)) continue;
-    // Floored so that a pixel covered only by poor matches still gets a value.
-    weights[index] = static_cast<float>(std::max(std::exp(-(field.Distance(index) / samples) / (2.0 * sigma2)), 1e-6));
-  }
+  pool.ParallelFor(image.height, kRowsPerChunk, [&](int begin, int end) {
+    for (size_t index = image.Index(0, begin); index < image.Index(0, end); ++index) {
+      if (!field.IsTarget(index)) continue;
+      // Floored so that a pixel covered only by poor matches still gets a value.
+      weights[index] = static_cast<float>(std::max(std::exp(-(field.Distance(index) / samples) / (2.0 * sigma2)), 1e-6));
+    }
+  });
   return weights;
 }
 
 }  // namespace
 
 Voter::Voter(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
-             const MaskedImage& image)
+             const MaskedImage& image, ComputePool& pool)
     : field_(field),
       hole_depth_(hole_depth),
       image_(image),
-      similarity_(SimilarityWeights(field, params, image)),
+      similarity_(SimilarityWeights(field, params, image, pool)),
       best_only_(params.best_only) {
   // Only the depth of the patch centre relative to the pixel matters to a weighted mean, and it
   // lies within ±r because depth changes by at most 1 from one pixel to the next.
@@ -101,7 +104,7 @@ bool Voter::BestSource(int x, int y, int* source_x, int* source_y) const {
 
 std::vector<int32_t> Vote(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
                           MaskedImage& image, ComputePool& pool, const ProgressSink& sink) {
-  const Voter voter(field, hole_depth, params, image);
+  const Voter voter(field, hole_depth, params, image, pool);
   const int c = image.channels;
   if (params.best_only) {
     // Sources are known pixels, which the vote never changes, so the copy can go in place.

@@ -27,7 +27,7 @@ struct VoteParams {
 class Voter {
  public:
   Voter(const NearestNeighbourField& field, const std::vector<uint16_t>& hole_depth, const VoteParams& params,
-        const MaskedImage& image);
+        const MaskedImage& image, ComputePool& pool);
 
   // The weighted mean the matches put at (x, y), known pixels included; false when no target
   // patch covers it.
