@@ -71,18 +71,7 @@ PatchMatchInfill::PatchMatchInfill(const FillContext& context, const Image& canv
 }
 
 size_t PatchMatchInfill::RarityLevel() const {
-  const MaskedImage& full = pyramid_[0];
-  int left = full.width, right = -1, top = full.height, bottom = -1;
-  for (int y = 0; y < full.height; ++y) {
-    for (int x = 0; x < full.width; ++x) {
-      if (full.hole[full.Index(x, y)]) continue;
-      left = std::min(left, x);
-      right = std::max(right, x);
-      top = std::min(top, y);
-      bottom = std::max(bottom, y);
-    }
-  }
-  const int side = std::max(right - left + 1, bottom - top + 1);
+  const int side = std::max(context_.known.width, context_.known.height);
   size_t level = 0;
   while (level + 1 < pyramid_.size() && (side >> level) > kRaritySide) ++level;
   return level;

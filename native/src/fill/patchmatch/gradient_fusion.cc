@@ -33,8 +33,8 @@ constexpr int kRowsPerChunk = 16;
 // keeps only part of its difference from the mean of the border values within kMismatchRadius:
 // the slow offset is integrated, kMismatchKept of the texture-scale mismatch stays a step (seed 1,
 // bench photos, border contrast / seam error, four sides 0.100 / 0.186 -> 0.050 / 0.145, right
-// quarter 0.097 / 0.150 -> 0.069 / 0.131, zoom-out 0.089 / 0.157 -> 0.070 / 0.164; kept share
-// 0.3 and 0.5 alike, 1 (the mean alone) put a line on the right quarter: 0.216 / 0.190).
+// quarter 0.097 / 0.150 -> 0.069 / 0.131, zoom-out 0.089 / 0.157 -> 0.070 / 0.164; kept shares
+// 0.5 to 0.8 alike, 0 (the mean alone) put a line on the right quarter: 0.216 / 0.190).
 constexpr int kMismatchRadius = 3;
 constexpr float kMismatchKept = 0.6f;
 
