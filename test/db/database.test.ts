@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { Database } from "../../src/infrastructure/db/database.js";
 import { testDatabaseUrl } from "../helpers/database.js";
-import { insertJob } from "../helpers/records.js";
+import { insertBaseTune, insertImage, insertJob } from "../helpers/records.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "outpaint-db-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -40,8 +40,8 @@ test("a created job's record is the row as read back: every default the schema g
   const db = await Database.open(await testDatabaseUrl(scratch));
   try {
     const now = new Date("2026-12-03T10:00:00.123Z");
-    const tune = await db.tunes.create({ id: "tune", title: "t", kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true }, now);
-    const image = await db.images.findOrCreate({ id: "image", ownerId: "o", sha256: "ab".repeat(32), format: "PNG", width: 64, height: 48, bytes: 10, createdAt: now });
+    const tune = await insertBaseTune(db, { id: "tune" }, now);
+    const image = await insertImage(db, { id: "image", sha256: "ab".repeat(32) }, now);
     const placement = { canvasWidth: 96, canvasHeight: 48, x: 0, y: 0, width: 64, height: 48 };
     const spec = { placement, passes: [placement], infill: "EDGE" as const, blur: 4, seed: 7, outputFormat: "PNG" as const, prompt: "a cat", negativePrompt: null, steps: 50, guidance: 30, scheduler: "euler", strength: 1 };
     const created = await db.transaction((tx) =>
@@ -57,8 +57,8 @@ test("queued jobs are listed for reconciliation with their tune's backend, a pag
   const db = await Database.open(await testDatabaseUrl(scratch));
   try {
     const now = new Date("2026-12-03T10:00:00.000Z");
-    await db.tunes.create({ id: "cpu", title: "c", kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true }, now);
-    await db.tunes.create({ id: "gpu", title: "g", kind: "BASE", backend: "FLUX_FILL_TRT", baseTuneId: null, ownerId: null, isDefault: false }, now);
+    await insertBaseTune(db, { id: "cpu", title: "c" }, now);
+    await insertBaseTune(db, { id: "gpu", title: "g", backend: "FLUX_FILL_TRT", isDefault: false }, now);
     for (const [id, tuneId] of [["job-a", "gpu"], ["job-b", "cpu"], ["job-c", "gpu"]] as const) await insertJob(db, { id, tuneId });
     const later = new Date(Date.now() + 60_000);
     assert.deepEqual(await db.jobs.listActiveSince(later, "", 2), [

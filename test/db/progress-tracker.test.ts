@@ -9,7 +9,7 @@ import { ImageLinks } from "../../src/services/images/image-links.js";
 import { ProgressTracker } from "../../src/services/jobs/progress-tracker.js";
 import { WebhookOutbox } from "../../src/services/webhooks/webhook-outbox.js";
 import { testDatabaseUrl } from "../helpers/database.js";
-import { insertJob } from "../helpers/records.js";
+import { insertBaseTune, insertImage, insertJob } from "../helpers/records.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "outpaint-progress-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -18,8 +18,8 @@ test("the generate stage's image and transformer are written with the attempt's 
   const db = await Database.open(await testDatabaseUrl(scratch));
   try {
     const now = new Date("2026-12-03T10:00:00.000Z");
-    const tune = await db.tunes.create({ id: "tune", title: "t", kind: "BASE", backend: "CPU_FILL", baseTuneId: null, ownerId: null, isDefault: true }, now);
-    const image = await db.images.findOrCreate({ id: "generated", ownerId: "o", sha256: "ef".repeat(32), format: "PNG", width: 64, height: 48, bytes: 10, createdAt: now });
+    const tune = await insertBaseTune(db, { id: "tune" }, now);
+    const image = await insertImage(db, { id: "generated", sha256: "ef".repeat(32) }, now);
     await insertJob(db, { id: "job", tuneId: tune.id });
     const claimed = await db.jobs.claim("job", new Date());
     assert.ok(claimed);

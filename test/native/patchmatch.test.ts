@@ -28,31 +28,28 @@ function periodic(width: number, height: number, px: number, py: number): Native
   return { data, width, height, channels: 3 };
 }
 
-/** Smooth shading with a little noise: copies taken from different places differ in brightness. */
-function shaded(width: number, height: number): NativeImage {
-  const noise = noiseImage(width, height, 1, 5);
+/** A grey RGB image whose pixel i = y * width + x has the value `value(x, y, i)`. */
+function grey(width: number, height: number, value: (x: number, y: number, i: number) => number): NativeImage {
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      const v = 128 + 50 * Math.sin(x / 19) * Math.cos(y / 13) + 30 * Math.sin((x + 2 * y) / 41) + (noise.data[i]! & 7);
-      data.fill(Math.round(v), 3 * i, 3 * i + 3);
+      data.fill(value(x, y, i), 3 * i, 3 * i + 3);
     }
   }
   return { data, width, height, channels: 3 };
 }
 
+/** Smooth shading with a little noise: copies taken from different places differ in brightness. */
+function shaded(width: number, height: number): NativeImage {
+  const noise = noiseImage(width, height, 1, 5);
+  return grey(width, height, (x, y, i) => Math.round(128 + 50 * Math.sin(x / 19) * Math.cos(y / 13) + 30 * Math.sin((x + 2 * y) / 41) + (noise.data[i]! & 7)));
+}
+
 /** A sky: a smooth linear gradient with faint noise, where any pasted block shows. */
 function sky(width: number, height: number): NativeImage {
   const noise = noiseImage(width, height, 1, 11);
-  const data = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      data.fill(Math.round(40 + 0.5 * x + 0.4 * y) + (noise.data[i]! & 3), 3 * i, 3 * i + 3);
-    }
-  }
-  return { data, width, height, channels: 3 };
+  return grey(width, height, (x, y, i) => Math.round(40 + 0.5 * x + 0.4 * y) + (noise.data[i]! & 3));
 }
 
 /** Mean step on the first channel between columns x and x + 1. */
@@ -199,11 +196,7 @@ describe("PATCHMATCH fill", () => {
     // levels both look alike, so only texture features keep the left band from going flat.
     const [width, height, band] = [480, 320, 96];
     const noise = noiseImage(width, height, 1, 31);
-    const data = Buffer.alloc(width * height * 3, 128);
-    for (let i = 0; i < width * height; i++) {
-      if (i % width < width / 2) data.fill(noise.data[i]! & 1 ? 184 : 72, 3 * i, 3 * i + 3);
-    }
-    const original: NativeImage = { data, width, height, channels: 3 };
+    const original = grey(width, height, (x, _y, i) => (x < width / 2 ? (noise.data[i]! & 1 ? 184 : 72) : 128));
     const placement = placementOf(original, width + 2 * band, height, band, 0);
     const result = await engine.outpaint(request(original, { placement }));
     const roughness = (x0: number, x1: number) => {
