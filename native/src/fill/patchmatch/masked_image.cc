@@ -110,6 +110,11 @@ std::vector<uint16_t> HoleDepth(const MaskedImage& image) {
   return depth;
 }
 
+int DeepestHole(const MaskedImage& image) {
+  const std::vector<uint16_t> depth = HoleDepth(image);
+  return depth.empty() ? 0 : *std::max_element(depth.begin(), depth.end());
+}
+
 void OnionPeelFill(MaskedImage& image) {
   const int w = image.width, h = image.height, c = image.channels;
   std::vector<uint8_t> set(image.hole.size());

@@ -45,6 +45,9 @@ void UpsampleHoles(const MaskedImage& coarse, MaskedImage& fine);
 // distance transform.
 std::vector<uint16_t> HoleDepth(const MaskedImage& image);
 
+// The depth of the hole's deepest pixel, as HoleDepth counts it (0 without a hole).
+int DeepestHole(const MaskedImage& image);
+
 // A first guess for the coarsest level: holes take the mean of already-set 8-neighbours, peeled
 // inward from the known pixels one ring at a time (deterministic, smooth, no copying).
 void OnionPeelFill(MaskedImage& image);
