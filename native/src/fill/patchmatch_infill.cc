@@ -37,8 +37,8 @@ constexpr patchmatch::VoteParams kVote{0.5, 1.3, false};
 constexpr int kMinLevelSide = 8 * kPatchRadius + 4;
 constexpr int kMinBandDepth = 12;
 constexpr size_t kMinSources = 64;
-// The coarsest level now starts from a band of 12 px or more, where 6 iterations left the
-// layout half settled (four-side straight edges beyond real 0.39 -> 0.31, seed 1).
+// The coarsest level's band is 12 px deep or more (above), and there 6 iterations left the layout
+// half settled (four-side straight edges beyond real 0.39 -> 0.31, seed 1).
 constexpr int kCoarsestIterations = 12;
 constexpr int kMiddleIterations = 3;
 constexpr int kFinestIterations = 2;
