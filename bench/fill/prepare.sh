@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the fill benchmark compares against and the photos it uses, from Debian:
 #   - OpenCV's inpainting (python3-opencv: cv2.inpaint and cv2.xphoto) and G'MIC (gmic);
+#   - OpenCV's face detectors (opencv-data), which faces.py uses to find faces copied into a fill;
 #   - photos: libjxl-testdata's flower.png, scikit-image's sample photographs, and landscapes
 #     where the fill's visible defects show (smooth dusk skies and water, horizons, rails,
 #     poles, boats) from the KDE Plasma and MATE wallpaper packages.
@@ -15,6 +16,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 /usr/bin/python3 -c 'import cv2; cv2.xphoto' >/dev/null 2>&1 || need+=(python3-opencv)
 command -v gmic >/dev/null 2>&1 || need+=(gmic)
+[ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml ] || need+=(opencv-data)
 if [ "${#need[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
