@@ -56,8 +56,19 @@ constexpr int kRaritySide = 128;
 constexpr int kRarityStride = 2;
 constexpr patchmatch::RarityCost::Settings kRarityCost{10.0f, 8.0f, 64.0f};
 
-SearchParams ParamsAt(const FillContext& context, int level) {
-  return SearchParams{kPatchRadius, context.seed, level, kKnownWeight};
+// On the two finest levels the random search starts from a window of an eighth of the image's
+// longer side instead of the whole image: the field there comes from the coarser levels, which
+// searched the whole image at a quarter of the cost per level, and the widest windows rarely
+// improve on it (four-side flower fill 0.61 -> 0.57 s; bench seeds 1-3 and 4-6, every case's
+// texture energy, seam and border contrast errors and straight edges alike within the seeds'
+// spread, which is 0.08 to 0.11 for the right quarter's border contrast error).
+constexpr int kFineLevels = 2;
+constexpr int kFineWindowShare = 8;
+
+SearchParams ParamsAt(const FillContext& context, const MaskedImage& image, int level) {
+  SearchParams params{kPatchRadius, context.seed, level, kKnownWeight};
+  if (level < kFineLevels) params.widest_window = std::max(image.width, image.height) / kFineWindowShare;
+  return params;
 }
 
 }  // namespace
@@ -72,10 +83,10 @@ PatchMatchInfill::PatchMatchInfill(const FillContext& context, const Image& canv
     if (patchmatch::DeepestHole(coarser) < kMinBandDepth) break;
     featured = std::move(coarser);
     MaskedImage next = pyramid_.size() < kFirstFeatureLevel ? patchmatch::WithChannels(featured, featured.colour_channels) : featured;
-    if (NearestNeighbourField(next, ParamsAt(context, static_cast<int>(pyramid_.size()))).source_count() < kMinSources) break;
+    if (NearestNeighbourField(next, ParamsAt(context, next, static_cast<int>(pyramid_.size()))).source_count() < kMinSources) break;
     pyramid_.push_back(std::move(next));
   }
-  if (NearestNeighbourField(pyramid_[0], ParamsAt(context, 0)).source_count() == 0) {
+  if (NearestNeighbourField(pyramid_[0], ParamsAt(context, pyramid_[0], 0)).source_count() == 0) {
     pyramid_.resize(1);  // too little known area for patches: smooth fill only
     step_count_ = 1;
     return;
@@ -112,7 +123,7 @@ void PatchMatchInfill::Run(Image& canvas, StepReporter& reporter) {
       MaskedImage& image = pyramid_[static_cast<size_t>(level)];
       const std::vector<uint16_t> depth = patchmatch::HoleDepth(image);
       const patchmatch::RarityCost rarity_cost(rarity, image, level, depth, kPatchRadius, kRarityCost);
-      SearchParams params = ParamsAt(context_, level);
+      SearchParams params = ParamsAt(context_, image, level);
       params.rarity = &rarity_cost;
       NearestNeighbourField field(image, params);
       patchmatch::VoteParams vote = kVote;

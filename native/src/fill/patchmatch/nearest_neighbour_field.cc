@@ -193,7 +193,7 @@ void NearestNeighbourField::SearchStripe(const MaskedImage& image, int stripe, i
   if (stripe_begin >= stripe_end) return;
   const bool forward = pass % 2 == 0;
   const int step = forward ? 1 : -1;
-  const int max_window = std::max(width_, height_);
+  const int max_window = params_.widest_window > 0 ? params_.widest_window : std::max(width_, height_);
 
   auto try_candidate = [&](int tx, int ty, int sx, int sy, int32_t& best, int32_t& best_distance) {
     if (!IsSource(sx, sy)) return;

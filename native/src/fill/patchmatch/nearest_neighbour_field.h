@@ -23,6 +23,8 @@ struct SearchParams {
   // Added to the patch distance: the cost of copying a distinctive source far into the fill
   // (source_rarity.h). None when null; it must outlive the field's searches and refreshes.
   const RarityCost* rarity = nullptr;
+  // The random search's first window, in pixels either way; 0 for the whole image.
+  int widest_window = 0;
 };
 
 // For every target patch (a patch that overlaps a hole), the best matching source patch (one
