@@ -113,6 +113,10 @@ int32_t NearestNeighbourField::Distance(const MaskedImage& image, int tx, int ty
     prior = params_.rarity->Cost(target, sx, sy);
     if (prior >= cutoff) return cutoff;
   }
+  if (params_.shift_weight > 0.0f && IsSource(2 * sx - tx, 2 * sy - ty)) {
+    prior += static_cast<int32_t>(params_.shift_weight * static_cast<float>(PatchDistance(image, sx, sy, 2 * sx - tx, 2 * sy - ty, r, kFar)));
+    if (prior >= cutoff) return cutoff;
+  }
   const int32_t rest = cutoff == kFar ? kFar : cutoff - prior;
   if (params_.known_weight != 1 && mixed_[target]) return prior + WeightedPatchDistance(image, tx, ty, sx, sy, r, params_.known_weight, rest);
   return prior + PatchDistance(image, tx, ty, sx, sy, r, rest);

@@ -23,6 +23,13 @@ struct SearchParams {
   // Added to the patch distance: the cost of copying a distinctive source far into the fill
   // (source_rarity.h). None when null; it must outlive the field's searches and refreshes.
   const RarityCost* rarity = nullptr;
+  // Also added to the patch distance, times this weight: the distance between the source patch
+  // and the patch as far beyond it again (source + (source - target)). A copy that continues
+  // what it copies (a pole upward, a horizon sideways, sky, texture) finds the like beyond its
+  // source and costs little; one that moves an object outward by its own size, which is how a
+  // second head comes to sit above the head, finds the object's next part there and pays for the
+  // difference. Nothing is added where the patch beyond is not wholly known. 0: none.
+  float shift_weight = 0.0f;
   // The random search's first window, in pixels either way; 0 for the whole image.
   int widest_window = 0;
 };
