@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "fill/patchmatch/poisson_solver.h"
 
@@ -148,7 +149,7 @@ void FuseGradients(const Voter& voter, const std::vector<int32_t>& sources, Mask
     }
   });
   SmoothBorderValues(problem, kMismatchRadius, kMismatchKept, pool, sink);
-  const std::vector<float> correction = SolvePoisson(problem, kCycles, pool, sink);
+  const std::vector<float> correction = SolvePoisson(std::move(problem), kCycles, pool, sink);
   for (size_t i = 0; i < image.hole.size(); ++i) {
     if (!image.hole[i]) continue;
     uint8_t* px = image.Pixel(i);

@@ -197,7 +197,7 @@ PoissonProblem::PoissonProblem(int w, int h, int c)
       right(fixed.size(), 0.0f),
       down(fixed.size(), 0.0f) {}
 
-std::vector<float> SolvePoisson(const PoissonProblem& problem, int cycles, ComputePool& pool, const ProgressSink& sink) {
+std::vector<float> SolvePoisson(PoissonProblem problem, int cycles, ComputePool& pool, const ProgressSink& sink) {
   const int w = problem.width, h = problem.height, c = problem.channels;
   std::vector<Grid> grids;
   grids.emplace_back(w, h, c, 1.0f);
@@ -221,6 +221,8 @@ std::vector<float> SolvePoisson(const PoissonProblem& problem, int cycles, Compu
       if (y > 0) edge(p - static_cast<size_t>(w), &problem.down[(p - static_cast<size_t>(w)) * c], -1.0f);
     }
   }
+  std::vector<float>().swap(problem.right);
+  std::vector<float>().swap(problem.down);
   while (std::min(grids.back().width, grids.back().height) > kCoarsestSide) grids.push_back(Coarser(grids.back()));
   for (Grid& grid : grids) Diagonals(grid, problem.fixed_stiffness, problem.screening);
   // Full multigrid: the problem restricted to every grid and solved on the coarsest, then each
