@@ -25,18 +25,11 @@ struct Grid {
   int channels = 0;
   float scale = 1.0f;
   std::vector<uint8_t> state;
-  std::vector<float> x, b, r;
+  std::vector<float> x, b;
   std::vector<float> diagonal;  // per cell: scale · (sum of its edges' weights) + λ; 0 off the unknown cells
 
   Grid(int w, int h, int c, float s)
-      : width(w),
-        height(h),
-        channels(c),
-        scale(s),
-        state(static_cast<size_t>(w) * h, State::kAbsent),
-        x(static_cast<size_t>(w) * h * c, 0.0f),
-        b(x.size(), 0.0f),
-        r(x.size(), 0.0f) {}
+      : width(w), height(h), channels(c), scale(s), state(static_cast<size_t>(w) * h, State::kAbsent), x(static_cast<size_t>(w) * h * c, 0.0f), b(x.size(), 0.0f) {}
 };
 
 // Calls visit(q, w) for each present 4-neighbour q of cell p = (px, py).
@@ -53,29 +46,33 @@ inline void ForEachNeighbour(const Grid& grid, int px, int py, float fixed_stiff
   if (py + 1 < grid.height) consider(p + static_cast<size_t>(grid.width));
 }
 
-// The residual b - A x at unknown cell (px, py), or with `relax` the Gauss-Seidel update of x there.
-// x is zero on every cell that is not unknown (fixed values are in b), so the neighbours' sum can
+// The grid's scale times the sum of x over the present 4-neighbours of unknown cell p = (px, py),
+// channel k. x is zero on every cell that is not unknown (fixed values are in b), so the sum can
 // take all four present ones alike.
-template <bool kRelax>
-inline void Visit(Grid& grid, int px, int py) {
+inline float Neighbours(const Grid& grid, size_t p, int px, int py, int k) {
   const int c = grid.channels;
-  const size_t p = static_cast<size_t>(py) * grid.width + px;
   const size_t stride = static_cast<size_t>(grid.width) * c;
-  const float* x = grid.x.data() + p * c;
-  const bool left = px > 0, right = px + 1 < grid.width, up = py > 0, down = py + 1 < grid.height;
-  for (int k = 0; k < c; ++k) {
-    float sum = 0.0f;
-    if (left) sum += x[k - c];
-    if (right) sum += x[k + c];
-    if (up) sum += x[static_cast<std::ptrdiff_t>(k) - static_cast<std::ptrdiff_t>(stride)];
-    if (down) sum += x[k + stride];
-    const float neighbours = grid.scale * sum;
-    if (kRelax) {
-      grid.x[p * c + k] = (grid.b[p * c + k] + neighbours) / grid.diagonal[p];
-    } else {
-      grid.r[p * c + k] = grid.b[p * c + k] - (grid.diagonal[p] * grid.x[p * c + k] - neighbours);
-    }
-  }
+  const float* x = grid.x.data() + p * c + k;
+  float sum = 0.0f;
+  if (px > 0) sum += x[-c];
+  if (px + 1 < grid.width) sum += x[c];
+  if (py > 0) sum += *(x - stride);
+  if (py + 1 < grid.height) sum += x[stride];
+  return grid.scale * sum;
+}
+
+// The Gauss-Seidel update of x at unknown cell (px, py).
+inline void Relax(Grid& grid, int px, int py) {
+  const size_t p = static_cast<size_t>(py) * grid.width + px;
+  const int c = grid.channels;
+  for (int k = 0; k < c; ++k) grid.x[p * c + k] = (grid.b[p * c + k] + Neighbours(grid, p, px, py, k)) / grid.diagonal[p];
+}
+
+// The residual b - A x at unknown cell (px, py), channel k.
+inline float Residual(const Grid& grid, int px, int py, int k) {
+  const size_t p = static_cast<size_t>(py) * grid.width + px;
+  const size_t at = p * grid.channels + k;
+  return grid.b[at] - (grid.diagonal[p] * grid.x[at] - Neighbours(grid, p, px, py, k));
 }
 
 // Each unknown cell's diagonal: its present neighbours' weights (1, or `fixed_stiffness` for a
@@ -100,22 +97,12 @@ void Smooth(Grid& grid, int sweeps, ComputePool& pool, const ProgressSink& sink)
         if (sink.IsCancelled()) throw CancelledError();
         for (int y = begin; y < end; ++y) {
           for (int x = (y + colour) % 2; x < grid.width; x += 2) {
-            if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<true>(grid, x, y);
+            if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Relax(grid, x, y);
           }
         }
       });
     }
   }
-}
-
-void Residual(Grid& grid, ComputePool& pool) {
-  pool.ParallelFor(grid.height, kRowsPerChunk, [&](int begin, int end) {
-    for (int y = begin; y < end; ++y) {
-      for (int x = 0; x < grid.width; ++x) {
-        if (grid.state[static_cast<size_t>(y) * grid.width + x] == State::kUnknown) Visit<false>(grid, x, y);
-      }
-    }
-  });
 }
 
 Grid Coarser(const Grid& fine) {
@@ -130,19 +117,25 @@ Grid Coarser(const Grid& fine) {
   return coarse;
 }
 
-// The coarse grid's b: the average of its children's residuals (zero off the unknown ones).
-void Restrict(const Grid& fine, Grid& coarse) {
+// The coarse grid's b: the average over its unknown children of value(x, y, k), their residual in a
+// V-cycle (computed here rather than stored: a full-size array less) or their b in the full-
+// multigrid start; and its x zero. Coarse rows take distinct fine rows, so they run in parallel.
+template <typename Value>
+void Restrict(const Grid& fine, Grid& coarse, ComputePool& pool, Value value) {
   const int c = fine.channels;
-  std::fill(coarse.b.begin(), coarse.b.end(), 0.0f);
-  std::fill(coarse.x.begin(), coarse.x.end(), 0.0f);
-  for (int y = 0; y < fine.height; ++y) {
-    for (int x = 0; x < fine.width; ++x) {
-      const size_t p = static_cast<size_t>(y) * fine.width + x;
-      if (fine.state[p] != State::kUnknown) continue;
-      const size_t o = static_cast<size_t>(y / 2) * coarse.width + x / 2;
-      for (int k = 0; k < c; ++k) coarse.b[o * c + k] += 0.25f * fine.r[p * c + k];
+  pool.ParallelFor(coarse.height, kRowsPerChunk, [&](int begin, int end) {
+    const size_t row = static_cast<size_t>(coarse.width) * c;
+    std::fill(coarse.b.begin() + static_cast<std::ptrdiff_t>(begin * row), coarse.b.begin() + static_cast<std::ptrdiff_t>(end * row), 0.0f);
+    std::fill(coarse.x.begin() + static_cast<std::ptrdiff_t>(begin * row), coarse.x.begin() + static_cast<std::ptrdiff_t>(end * row), 0.0f);
+    for (int y = 2 * begin; y < std::min(2 * end, fine.height); ++y) {
+      for (int x = 0; x < fine.width; ++x) {
+        const size_t p = static_cast<size_t>(y) * fine.width + x;
+        if (fine.state[p] != State::kUnknown) continue;
+        const size_t o = static_cast<size_t>(y / 2) * coarse.width + x / 2;
+        for (int k = 0; k < c; ++k) coarse.b[o * c + k] += 0.25f * value(x, y, k);
+      }
     }
-  }
+  });
 }
 
 // Adds the coarse grid's x, interpolated bilinearly between cell centres, to the fine grid's
@@ -179,8 +172,7 @@ void VCycle(std::vector<Grid>& grids, size_t level, ComputePool& pool, const Pro
     return;
   }
   Smooth(grid, kSmoothingSweeps, pool, sink);
-  Residual(grid, pool);
-  Restrict(grid, grids[level + 1]);
+  Restrict(grid, grids[level + 1], pool, [&](int x, int y, int k) { return Residual(grid, x, y, k); });
   VCycle(grids, level + 1, pool, sink);
   Prolong(grids[level + 1], grid, pool);
   Smooth(grid, kSmoothingSweeps, pool, sink);
@@ -229,10 +221,8 @@ std::vector<float> SolvePoisson(PoissonProblem problem, int cycles, ComputePool&
   // finer grid starts from the coarser one's solution, interpolated, and takes one V-cycle; the
   // remaining cycles run on the finest grid.
   for (size_t level = 1; level < grids.size(); ++level) {
-    Grid& fine = grids[level - 1];
-    fine.r = fine.b;
-    Restrict(fine, grids[level]);
-    std::fill(fine.r.begin(), fine.r.end(), 0.0f);
+    const Grid& fine = grids[level - 1];
+    Restrict(fine, grids[level], pool, [&](int x, int y, int k) { return fine.b[(static_cast<size_t>(y) * fine.width + x) * fine.channels + k]; });
   }
   Smooth(grids.back(), kCoarsestSweeps, pool, sink);
   for (size_t level = grids.size() - 1; level-- > 0;) {
