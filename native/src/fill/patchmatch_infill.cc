@@ -52,6 +52,9 @@ constexpr size_t kFirstFeatureLevel = 2;
 // the hole, fully at 64 px. Zoom-out case, the 9 bench photos, seeds 1-3: the largest copied
 // distinctive region 128 px (flower, astronaut) -> 32 px at most; weight 4: 96 px on coffee;
 // texture energy 0.996 -> 0.885 (seed 1), as the far fill takes more of the photo's background.
+constexpr int kRaritySide = 128;
+constexpr int kRarityStride = 2;
+constexpr patchmatch::RarityCost::Settings kRarityCost{10.0f, 8.0f, 64.0f};
 // The shift prior (nearest_neighbour_field.h) on the coarsest level, where the layout is set and
 // the finer levels inherit it (there it would cost one more patch distance per candidate).
 // Zoom-out, seeds 1-6: fills with a face the real photo lacks there (bench/fill/faces.py) 4 of
@@ -59,9 +62,6 @@ constexpr size_t kFirstFeatureLevel = 2;
 // 0.125, border contrast error 0.082 -> 0.102; four sides and right quarter alike within the
 // seeds' spread. Weight 1: the same faces, border contrast error 0.115.
 constexpr float kShiftWeight = 0.5f;
-constexpr int kRaritySide = 128;
-constexpr int kRarityStride = 2;
-constexpr patchmatch::RarityCost::Settings kRarityCost{10.0f, 8.0f, 64.0f};
 
 // On the two finest levels the random search starts from a window of an eighth of the image's
 // longer side instead of the whole image: the field there comes from the coarser levels, which

@@ -113,8 +113,9 @@ int32_t NearestNeighbourField::Distance(const MaskedImage& image, int tx, int ty
     prior = params_.rarity->Cost(target, sx, sy);
     if (prior >= cutoff) return cutoff;
   }
-  if (params_.shift_weight > 0.0f && IsSource(2 * sx - tx, 2 * sy - ty)) {
-    prior += static_cast<int32_t>(params_.shift_weight * static_cast<float>(PatchDistance(image, sx, sy, 2 * sx - tx, 2 * sy - ty, r, kFar)));
+  const int beyond_x = 2 * sx - tx, beyond_y = 2 * sy - ty;  // the source moved on by its own offset
+  if (params_.shift_weight > 0.0f && IsSource(beyond_x, beyond_y)) {
+    prior += static_cast<int32_t>(params_.shift_weight * static_cast<float>(PatchDistance(image, sx, sy, beyond_x, beyond_y, r, kFar)));
     if (prior >= cutoff) return cutoff;
   }
   const int32_t rest = cutoff == kFar ? kFar : cutoff - prior;

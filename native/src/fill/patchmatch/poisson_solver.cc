@@ -29,7 +29,13 @@ struct Grid {
   std::vector<float> diagonal;  // per cell: scale · (sum of its edges' weights) + λ; 0 off the unknown cells
 
   Grid(int w, int h, int c, float s)
-      : width(w), height(h), channels(c), scale(s), state(static_cast<size_t>(w) * h, State::kAbsent), x(static_cast<size_t>(w) * h * c, 0.0f), b(x.size(), 0.0f) {}
+      : width(w),
+        height(h),
+        channels(c),
+        scale(s),
+        state(static_cast<size_t>(w) * h, State::kAbsent),
+        x(static_cast<size_t>(w) * h * c, 0.0f),
+        b(x.size(), 0.0f) {}
 };
 
 // Calls visit(q, w) for each present 4-neighbour q of cell p = (px, py).
