@@ -218,13 +218,13 @@ const clones = new Map(
     .map((found) => [found.file, found]),
 );
 
-// Faces (human or cat) in each fill and in the real photo's same region.
+// Faces (human or cat) and eyes in each fill and in the real photo's same region.
 const faces = new Map(
   execFileSync("/usr/bin/python3", [join(root, "bench/fill/faces.py"), join(out, "clone-jobs.json")], { encoding: "utf8", maxBuffer: 64 << 20 })
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line))
-    .map((found) => [found.file, found.faces]),
+    .map((found) => [found.file, found]),
 );
 
 // Quality against the real photo.
@@ -239,7 +239,8 @@ for (const context of contexts) {
     case: context.case,
     straightEdges: truthEdges.perThousand,
     largestClone: clones.get(context.truthFile).largest,
-    faces: faces.get(context.truthFile).length,
+    faces: faces.get(context.truthFile).faces.length,
+    eyes: faces.get(context.truthFile).eyes.length,
   });
   for (const method of METHODS) {
     const timing = runs.find((run) => run.photo === context.photo && run.case === context.case && run.method === method);
@@ -266,7 +267,8 @@ for (const context of contexts) {
         straightEdges: straightEdges(L, truth.width, truth.height, context.hole).perThousand,
         largestClone: found.largest,
         clones: found.clones,
-        faces: faces.get(file),
+        faces: faces.get(file).faces,
+        eyes: faces.get(file).eyes,
         keptChanged,
       });
     }
@@ -346,6 +348,7 @@ for (const kase of CASES) {
 // The real photo's straight-edge rate in the region a case fills.
 const realEdges = (photo, name) => truths.find((t) => t.case === name && t.photo === photo).straightEdges;
 const realFaces = (photo, name) => truths.find((t) => t.case === name && t.photo === photo).faces;
+const realEyes = (photo, name) => truths.find((t) => t.case === name && t.photo === photo).eyes;
 const summaryOf = (rows) => ({
   seconds: mean(rows.map((r) => r.seconds)),
   psnr: mean(rows.map((r) => r.psnr)),
@@ -360,6 +363,7 @@ const summaryOf = (rows) => ({
   // Runs saved before faces were counted have none to report.
   facesBeyond: rows.every((r) => r.faces) ? mean(rows.map((r) => Math.max(0, r.faces.length - realFaces(r.photo, r.case)))) : NaN,
   fillsWithFaces: rows.every((r) => r.faces) ? rows.filter((r) => r.faces.length > realFaces(r.photo, r.case)).length : NaN,
+  eyesBeyond: rows.every((r) => r.eyes) ? mean(rows.map((r) => Math.max(0, r.eyes.length - realEyes(r.photo, r.case)))) : NaN,
 });
 const summary = (name, method, from = results) => summaryOf(from.filter((r) => r.case === name && r.method === method));
 const truthSummary = (name) => {
@@ -368,6 +372,7 @@ const truthSummary = (name) => {
     straightEdges: mean(rows.map((t) => t.straightEdges)),
     largestClone: Math.max(...rows.map((t) => t.largestClone)),
     faces: rows.reduce((sum, t) => sum + t.faces, 0),
+    eyes: rows.reduce((sum, t) => sum + t.eyes, 0),
   };
 };
 
@@ -381,7 +386,7 @@ lines.push("", `Seconds: ours is the median of ${SEEDS.length} fills in-process 
 lines.push(
   "PSNR on the filled region (dB); texture energy = fill's mean gradient / real photo's there (1 = as textured, smearing is far below); seam = step across the original's border / real photo's (1 = invisible); seam error = mean over the photos (and seeds) of |ln seam| (0 = invisible; a mean of ratios would let a visible seam on one photo and a smeared one on another cancel out); border contrast error = the same mean of |ln| for the step across the border over the steps across the two parallel lines on each side of it in the same image (0 = the border stands out no more than its surroundings; this one needs no real photo, so it also tells a line from a fill that is smoother or rougher than the photo all over).",
   "",
-  "Straight edges = segments of 32 px along a line between two rows or columns of filled pixels where the mean luma change across the line over 16 px is at least 2 levels, 3 times the median change on the lines 16-48 px to either side and 3 times their mean step per pixel (a pasted block's outline, a copied horizon or rail), per 1000 segments; the real photo's rate in the same region is the row `real photo`. Beyond real = the defects among them: per fill, its rate less the real photo's in the same region (0 when lower), the mean over photos and seeds (a copied horizon adds to it, the photo's own rails and planks do not). Largest clone = the side (px) of the largest of the photo's most distinctive regions (8 per size of 32-128 px, those least like the rest of the kept part) found copied verbatim (normalised cross-correlation >= 0.9) in the fill, the largest over photos and seeds; clones > 48 px = how many such regions larger than 48 px are copied, mean per fill. Faces beyond real = frontal human or cat faces (OpenCV's Viola-Jones detectors, bench/fill/faces.py) lying at least three quarters in the fill, less the real photo's count in the same region (0 when fewer), mean per fill: a face copied whole into the background, which the rarity ranking of the clone column can miss on a photo full of high-contrast detail.",
+  "Straight edges = segments of 32 px along a line between two rows or columns of filled pixels where the mean luma change across the line over 16 px is at least 2 levels, 3 times the median change on the lines 16-48 px to either side and 3 times their mean step per pixel (a pasted block's outline, a copied horizon or rail), per 1000 segments; the real photo's rate in the same region is the row `real photo`. Beyond real = the defects among them: per fill, its rate less the real photo's in the same region (0 when lower), the mean over photos and seeds (a copied horizon adds to it, the photo's own rails and planks do not). Largest clone = the side (px) of the largest of the photo's most distinctive regions (8 per size of 32-128 px, those least like the rest of the kept part) found copied verbatim (normalised cross-correlation >= 0.9) in the fill, the largest over photos and seeds; clones > 48 px = how many such regions larger than 48 px are copied, mean per fill. Faces beyond real = frontal human or cat faces (OpenCV's Viola-Jones detectors, bench/fill/faces.py) lying at least three quarters in the fill, less the real photo's count in the same region (0 when fewer), mean per fill: a face copied whole into the background, which the rarity ranking of the clone column can miss on a photo full of high-contrast detail. Eyes beyond real = the same for eyes alone (OpenCV's eye cascade, at least 32 px and 8 overlapping detections): eyes assembled from a face into a collage without a whole face the face detectors find. Reported, not a target: the eye cascade also fires on fur and petals, 0 to 3 times on the real photos' filled regions.",
   "",
 );
 const fmt = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
@@ -389,22 +394,22 @@ for (const kase of CASES) {
   lines.push(
     `## ${kase.title} (${kase.name})`,
     "",
-    "| method | seconds | PSNR dB | texture energy | seam | seam error | border contrast error | straight edges /1000 | beyond real /1000 | largest clone px | clones > 48 px | faces beyond real |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| method | seconds | PSNR dB | texture energy | seam | seam error | border contrast error | straight edges /1000 | beyond real /1000 | largest clone px | clones > 48 px | faces beyond real | eyes beyond real |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   const row = (name, s) =>
     lines.push(
-      `| ${name} | ${fmt(s.seconds, 3)} | ${fmt(s.psnr, 2)} | ${fmt(s.energy, 3)} | ${fmt(s.seam, 3)} | ${fmt(s.seamError, 3)} | ${fmt(s.contrastError, 3)} | ${fmt(s.straightEdges, 2)} | ${fmt(s.edgeExcess, 2)} | ${s.largestClone} | ${fmt(s.clonesOver, 2)} | ${fmt(s.facesBeyond, 2)} |`,
+      `| ${name} | ${fmt(s.seconds, 3)} | ${fmt(s.psnr, 2)} | ${fmt(s.energy, 3)} | ${fmt(s.seam, 3)} | ${fmt(s.seamError, 3)} | ${fmt(s.contrastError, 3)} | ${fmt(s.straightEdges, 2)} | ${fmt(s.edgeExcess, 2)} | ${s.largestClone} | ${fmt(s.clonesOver, 2)} | ${fmt(s.facesBeyond, 2)} | ${fmt(s.eyesBeyond, 2)} |`,
     );
   if (baseline) row(`ours-patchmatch before (${baselineName})`, summary(kase.name, "ours-patchmatch", baseline.results));
   for (const method of METHODS) row(method, summary(kase.name, method));
   const t = truthSummary(kase.name);
-  lines.push(`| real photo | | | | | | | ${t.straightEdges.toFixed(2)} | 0.00 | ${t.largestClone} | | 0.00 (${t.faces} found in all) |`);
+  lines.push(`| real photo | | | | | | | ${t.straightEdges.toFixed(2)} | 0.00 | ${t.largestClone} | | 0.00 (${t.faces} found in all) | 0.00 (${t.eyes} found in all) |`);
   const perPhoto = PHOTOS.map((photo) => {
     const stem = stemOf(photo);
     const rows = results.filter((r) => r.case === kase.name && r.method === "ours-patchmatch" && r.photo === stem);
     const figures = (pick, digits) => rows.map((r) => pick(r).toFixed(digits)).join("/");
-    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}, border contrast ${figures((r) => r.contrast, 3)}, straight edges ${figures((r) => r.straightEdges, 1)} (real ${realEdges(stem, kase.name).toFixed(1)}), largest clone ${figures((r) => r.largestClone, 0)}, faces ${figures((r) => r.faces.length, 0)} (real ${realFaces(stem, kase.name)})`;
+    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}, border contrast ${figures((r) => r.contrast, 3)}, straight edges ${figures((r) => r.straightEdges, 1)} (real ${realEdges(stem, kase.name).toFixed(1)}), largest clone ${figures((r) => r.largestClone, 0)}, faces ${figures((r) => r.faces.length, 0)} (real ${realFaces(stem, kase.name)}), eyes ${figures((r) => r.eyes.length, 0)} (real ${realEyes(stem, kase.name)})`;
   });
   lines.push("", `Per photo (ours-patchmatch, seeds ${SEEDS.join("/")}): ${perPhoto.join("; ")}.`, "");
   lines.push(`Contact sheet: ${sheets[kase.name]}`);
