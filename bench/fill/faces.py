@@ -31,6 +31,13 @@ FILLED = 0.75
 EYE = {"file": "haarcascade_eye.xml", "min_size": 32, "neighbours": 8}
 
 
+def in_fill(detector, grey, hole, neighbours, min_size):
+    """The detector's boxes lying at least FILLED in the fill, as {"x", "y", "size"}."""
+    return [{"x": int(x), "y": int(y), "size": int(w)}
+            for x, y, w, h in detector.detectMultiScale(grey, 1.1, neighbours, minSize=(min_size, min_size))
+            if hole[y:y + h, x:x + w].mean() >= FILLED]
+
+
 def main():
     detectors = {kind: cv2.CascadeClassifier(CASCADES + file) for kind, file in KINDS.items()}
     eyes = cv2.CascadeClassifier(CASCADES + EYE["file"])
@@ -44,15 +51,9 @@ def main():
             grey = cv2.equalizeHist(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
             hole = np.ones(grey.shape, np.float32)
             hole[k["y"]:k["y"] + k["height"], k["x"]:k["x"] + k["width"]] = 0
-            faces = []
-            for kind, detector in detectors.items():
-                for x, y, w, h in detector.detectMultiScale(grey, 1.1, NEIGHBOURS, minSize=(MIN_SIZE, MIN_SIZE)):
-                    if hole[y:y + h, x:x + w].mean() >= FILLED:
-                        faces.append({"kind": kind, "x": int(x), "y": int(y), "size": int(w)})
-            found_eyes = []
-            for x, y, w, h in eyes.detectMultiScale(grey, 1.1, EYE["neighbours"], minSize=(EYE["min_size"], EYE["min_size"])):
-                if hole[y:y + h, x:x + w].mean() >= FILLED:
-                    found_eyes.append({"x": int(x), "y": int(y), "size": int(w)})
+            faces = [{"kind": kind, **box} for kind, detector in detectors.items()
+                     for box in in_fill(detector, grey, hole, NEIGHBOURS, MIN_SIZE)]
+            found_eyes = in_fill(eyes, grey, hole, EYE["neighbours"], EYE["min_size"])
             print(json.dumps({"file": file, "faces": faces, "eyes": found_eyes}), flush=True)
 
 

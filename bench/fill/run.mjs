@@ -345,10 +345,11 @@ for (const kase of CASES) {
 }
 
 // Report.
-// The real photo's straight-edge rate in the region a case fills.
-const realEdges = (photo, name) => truths.find((t) => t.case === name && t.photo === photo).straightEdges;
-const realFaces = (photo, name) => truths.find((t) => t.case === name && t.photo === photo).faces;
-const realEyes = (photo, name) => truths.find((t) => t.case === name && t.photo === photo).eyes;
+// The real photo's figures (straight-edge rate, faces, eyes) in the region a case fills.
+const truthOf = (photo, name) => truths.find((t) => t.case === name && t.photo === photo);
+const realEdges = (photo, name) => truthOf(photo, name).straightEdges;
+const realFaces = (photo, name) => truthOf(photo, name).faces;
+const realEyes = (photo, name) => truthOf(photo, name).eyes;
 const summaryOf = (rows) => ({
   seconds: mean(rows.map((r) => r.seconds)),
   psnr: mean(rows.map((r) => r.psnr)),
