@@ -367,6 +367,8 @@ const summaryOf = (rows) => ({
   eyesBeyond: rows.every((r) => r.eyes) ? mean(rows.map((r) => Math.max(0, r.eyes.length - realEyes(r.photo, r.case)))) : NaN,
 });
 const summary = (name, method, from = results) => summaryOf(from.filter((r) => r.case === name && r.method === method));
+// The baseline's fills of the photos this run measured (it may have been saved with more).
+const baselineRows = baseline && baseline.results.filter((r) => truthOf(r.photo, r.case));
 const truthSummary = (name) => {
   const rows = truths.filter((t) => t.case === name);
   return {
@@ -402,7 +404,7 @@ for (const kase of CASES) {
     lines.push(
       `| ${name} | ${fmt(s.seconds, 3)} | ${fmt(s.psnr, 2)} | ${fmt(s.energy, 3)} | ${fmt(s.seam, 3)} | ${fmt(s.seamError, 3)} | ${fmt(s.contrastError, 3)} | ${fmt(s.straightEdges, 2)} | ${fmt(s.edgeExcess, 2)} | ${s.largestClone} | ${fmt(s.clonesOver, 2)} | ${fmt(s.facesBeyond, 2)} | ${fmt(s.eyesBeyond, 2)} |`,
     );
-  if (baseline) row(`ours-patchmatch before (${baselineName})`, summary(kase.name, "ours-patchmatch", baseline.results));
+  if (baseline) row(`ours-patchmatch before (${baselineName})`, summary(kase.name, "ours-patchmatch", baselineRows));
   for (const method of METHODS) row(method, summary(kase.name, method));
   const t = truthSummary(kase.name);
   lines.push(`| real photo | | | | | | | ${t.straightEdges.toFixed(2)} | 0.00 | ${t.largestClone} | | 0.00 (${t.faces} found in all) | 0.00 (${t.eyes} found in all) |`);
@@ -428,7 +430,7 @@ lines.push("", "## Targets", "", "| target | measured | met |", "|---|---|---|")
 const check = (target, measured, met) => lines.push(`| ${target} | ${measured} | ${met === undefined ? "n/a" : met ? "yes" : "no"} |`);
 for (const kase of CASES) {
   const ours = summary(kase.name, "ours-patchmatch");
-  const before = baseline && summary(kase.name, "ours-patchmatch", baseline.results);
+  const before = baseline && summary(kase.name, "ours-patchmatch", baselineRows);
   if (kase.name !== "zoom-out") {
     check(
       `${kase.name}: straight edges beyond the real photo's at most a quarter of ${baselineName ?? "the baseline"}'s`,
