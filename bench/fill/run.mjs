@@ -219,7 +219,7 @@ const clones = new Map(
 );
 
 // Faces (human or cat) and eyes in each fill and in the real photo's same region.
-const faces = new Map(
+const detections = new Map(
   execFileSync("/usr/bin/python3", [join(root, "bench/fill/faces.py"), join(out, "clone-jobs.json")], { encoding: "utf8", maxBuffer: 64 << 20 })
     .trim()
     .split("\n")
@@ -239,8 +239,8 @@ for (const context of contexts) {
     case: context.case,
     straightEdges: truthEdges.perThousand,
     largestClone: clones.get(context.truthFile).largest,
-    faces: faces.get(context.truthFile).faces.length,
-    eyes: faces.get(context.truthFile).eyes.length,
+    faces: detections.get(context.truthFile).faces.length,
+    eyes: detections.get(context.truthFile).eyes.length,
   });
   for (const method of METHODS) {
     const timing = runs.find((run) => run.photo === context.photo && run.case === context.case && run.method === method);
@@ -267,8 +267,8 @@ for (const context of contexts) {
         straightEdges: straightEdges(L, truth.width, truth.height, context.hole).perThousand,
         largestClone: found.largest,
         clones: found.clones,
-        faces: faces.get(file).faces,
-        eyes: faces.get(file).eyes,
+        faces: detections.get(file).faces,
+        eyes: detections.get(file).eyes,
         keptChanged,
       });
     }

@@ -21,8 +21,8 @@ using patchmatch::SearchParams;
 // takes each pixel's best proposal, which keeps texture that averaging would smear; texture
 // features (mean luminance differences within 2 px) from level 2 on, where colour alone no
 // longer tells fine texture from flat areas (four-side texture energy over seeds 1-4: 0.67 ->
-// 0.85), weighted 56: with the coarsest level set by the band (below), 32 left the far fill
-// smoother than the photo (zoom-out texture energy 0.79 -> 0.83, four sides 0.84 -> 0.87).
+// 0.85), weighted 56. With the coarsest level set by the band (below), 32 left the far fill
+// smoother than the photo (48: zoom-out texture energy 0.79 -> 0.83, four sides 0.84 -> 0.87).
 // Six seeds, 48 -> 56: texture energy zoom-out 0.827 -> 0.849, four sides 0.869 -> 0.883;
 // border contrast error right quarter 0.092 -> 0.085, four sides 0.074 -> 0.060, zoom-out
 // 0.099 -> 0.103; seam error right quarter 0.139 -> 0.115, zoom-out 0.128 -> 0.142. 60 and
