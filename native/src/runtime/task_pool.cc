@@ -1,6 +1,25 @@
 #include "runtime/task_pool.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace outpaint {
+namespace {
+
+// glibc gives each thread that allocates its own arena and keeps what a task frees there for
+// that thread's next allocations. Tasks land on whichever pool thread is free, so every thread
+// ends up holding a whole fill's working set it no longer uses: with 8 threads, 12 four-side
+// fills of a 1024 px photo in turn peaked at 480 MiB resident, 174 MiB when each task's freed
+// pages go back to the system as it ends (2 threads, the fill bench's 3 fills: 205 -> 145 MiB),
+// for 3-4% more time per fill (its pages are faulted in again).
+void ReleaseFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
+}  // namespace
 
 TaskPool::TaskPool(int threads) {
   threads_.reserve(static_cast<size_t>(threads));
@@ -62,6 +81,7 @@ void TaskPool::WorkerLoop() {
       running_.insert(task);
     }
     task->Run();
+    ReleaseFreedMemory();
     {
       std::lock_guard<std::mutex> lock(mutex_);
       running_.erase(task);
