@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import sharp from "sharp";
 import { OutpaintEngine } from "../../dist/src/infrastructure/native/outpaint-engine.js";
+import { vmHwm } from "../lib/server.mjs";
 
 const [file, ...numbers] = process.argv.slice(2);
 const [x, y, width, height, fills] = numbers.map(Number);
@@ -25,4 +26,4 @@ for (let seed = 1; seed <= fills; seed++) {
   seconds.push((performance.now() - start) / 1000);
 }
 engine.close();
-console.log(JSON.stringify({ seconds, baselineBytes: before, peakBytes: process.resourceUsage().maxRSS * 1024 }));
+console.log(JSON.stringify({ seconds, baselineBytes: before, peakBytes: vmHwm() }));

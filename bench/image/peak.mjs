@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { decodeImage } from "../../dist/src/infrastructure/media/codec.js";
 import { OutpaintEngine } from "../../dist/src/infrastructure/native/outpaint-engine.js";
+import { vmHwm } from "../lib/server.mjs";
 import { baseline, path } from "./work.mjs";
 
 const [mode, file, right, infill] = process.argv.slice(2);
@@ -16,7 +17,4 @@ const raw = mode === "baseline" ? await decodeImage(bytes) : null;
 if (mode === "path") await path(engine, bytes, Number(right), infill);
 else await baseline(engine, bytes, raw, Number(right), infill);
 engine.close();
-// VmHWM, not resourceUsage().maxRSS: Linux carries a forked parent's high-water mark into the
-// child's maxRSS across exec, so maxRSS here would read at least the benchmark's own RSS.
-const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))[1]) * 1024;
-console.log(JSON.stringify({ startBytes, peakBytes: hwm, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+console.log(JSON.stringify({ startBytes, peakBytes: vmHwm(), maxRssBytes: process.resourceUsage().maxRSS * 1024 }));

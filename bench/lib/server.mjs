@@ -60,7 +60,7 @@ export async function startServer(env = {}, { inspect = false, profileDir = proc
     /** Resident memory of the server process now (VmRSS), bytes. */
     rss: () => vmRss(child.pid),
     /** Peak resident memory so far (VmHWM), bytes. */
-    peakRss: () => statusField(child.pid, "VmHWM"),
+    peakRss: () => vmHwm(child.pid),
     /** With `inspect`: a full garbage collection in the server (the inspector's HeapProfiler.collectGarbage). */
     async gc() {
       inspector ??= await openInspector(await inspectorUrl);
@@ -113,6 +113,13 @@ async function openInspector(url) {
 }
 
 export const vmRss = (pid) => statusField(pid, "VmRSS");
+
+/**
+ * Peak resident memory (VmHWM) of a process, by default this one. Not resourceUsage().maxRSS in a
+ * child: Linux carries the forking parent's high-water mark into it across exec, so a small child
+ * of a large benchmark would read at least the benchmark's own size.
+ */
+export const vmHwm = (pid = "self") => statusField(pid, "VmHWM");
 
 /** The median of VmRSS read every `everyMs` for `forMs`: one reading can catch a transient. */
 export async function sampleRss(pid, forMs = 1000, everyMs = 100) {
