@@ -227,6 +227,20 @@ const detections = new Map(
     .map((found) => [found.file, found]),
 );
 
+// The kept pixels as far inside the original's border as the fill reaches outside it on that side
+// (the band the fill continues), as a mask.
+function keptBand(width, height, known) {
+  const band = new Uint8Array(width * height);
+  const left = known.x, top = known.y, right = width - known.x - known.width, bottom = height - known.y - known.height;
+  for (let y = known.y; y < known.y + known.height; y++) {
+    for (let x = known.x; x < known.x + known.width; x++) {
+      const inside = x - known.x < left || known.x + known.width - 1 - x < right || y - known.y < top || known.y + known.height - 1 - y < bottom;
+      if (inside) band[y * width + x] = 1;
+    }
+  }
+  return band;
+}
+
 // Quality against the real photo.
 const results = [];
 const truths = [];
@@ -238,6 +252,7 @@ for (const context of contexts) {
     photo: context.photo,
     case: context.case,
     straightEdges: truthEdges.perThousand,
+    bandEdges: straightEdges(truthL, truth.width, truth.height, keptBand(truth.width, truth.height, context.known)).perThousand,
     contrast: borderContrast(truthL, truth.width, truth.height, context.hole),
     largestClone: clones.get(context.truthFile).largest,
     faces: detections.get(context.truthFile).faces.length,
@@ -374,6 +389,7 @@ const truthSummary = (name) => {
   const rows = truths.filter((t) => t.case === name);
   return {
     straightEdges: mean(rows.map((t) => t.straightEdges)),
+    bandEdges: mean(rows.map((t) => t.bandEdges)),
     contrastError: mean(rows.map((t) => Math.abs(Math.log(t.contrast)))),
     largestClone: Math.max(...rows.map((t) => t.largestClone)),
     faces: rows.reduce((sum, t) => sum + t.faces, 0),
@@ -391,7 +407,7 @@ lines.push("", `Seconds: ours is the median of ${SEEDS.length} fills in-process 
 lines.push(
   "PSNR on the filled region (dB); texture energy = fill's mean gradient / real photo's there (1 = as textured, smearing is far below); seam = step across the original's border / real photo's (1 = invisible); seam error = mean over the photos (and seeds) of |ln seam| (0 = invisible; a mean of ratios would let a visible seam on one photo and a smeared one on another cancel out); border contrast error = the same mean of |ln| for the step across the border over the steps across the two parallel lines on each side of it in the same image (0 = the border stands out no more than its surroundings; this one needs no real photo, so it also tells a line from a fill that is smoother or rougher than the photo all over; the row `real photo` is the real photo's own figure at the same border, which is not 0: on flat fog or dusk water the steps are a grey level or less and their ratio is mostly noise).",
   "",
-  "Straight edges = segments of 32 px along a line between two rows or columns of filled pixels where the mean luma change across the line over 16 px is at least 2 levels, 3 times the median change on the lines 16-48 px to either side and 3 times their mean step per pixel (a pasted block's outline, a copied horizon or rail), per 1000 segments; the real photo's rate in the same region is the row `real photo`. Beyond real = the defects among them: per fill, its rate less the real photo's in the same region (0 when lower), the mean over photos and seeds (a copied horizon adds to it, the photo's own rails and planks do not). Largest clone = the side (px) of the largest of the photo's most distinctive regions (8 per size of 32-128 px, those least like the rest of the kept part) found copied verbatim (normalised cross-correlation >= 0.9) in the fill, the largest over photos and seeds; clones > 48 px = how many such regions larger than 48 px are copied, mean per fill. Faces beyond real = frontal human or cat faces (OpenCV's Viola-Jones detectors, bench/fill/faces.py) lying at least three quarters in the fill, less the real photo's count in the same region (0 when fewer), mean per fill: a face copied whole into the background, which the rarity ranking of the clone column can miss on a photo full of high-contrast detail. Eyes beyond real = the same for eyes alone (OpenCV's eye cascade, at least 32 px and 8 overlapping detections): eyes assembled from a face into a collage without a whole face the face detectors find. Reported, not a target: the eye cascade also fires on fur and petals, 0 to 3 times on the real photos' filled regions.",
+  "Straight edges = segments of 32 px along a line between two rows or columns of filled pixels where the mean luma change across the line over 16 px is at least 2 levels, 3 times the median change on the lines 16-48 px to either side and 3 times their mean step per pixel (a pasted block's outline, a copied horizon or rail), per 1000 segments; the real photo's rate in the same region is the row `real photo`, and its rate in the band of kept pixels as deep inside the border as the fill reaches outside it (the texture the fill continues) the row below it, reported, not a target. Beyond real = the defects among them: per fill, its rate less the real photo's in the same region (0 when lower), the mean over photos and seeds (a copied horizon adds to it, the photo's own rails and planks do not). Largest clone = the side (px) of the largest of the photo's most distinctive regions (8 per size of 32-128 px, those least like the rest of the kept part) found copied verbatim (normalised cross-correlation >= 0.9) in the fill, the largest over photos and seeds; clones > 48 px = how many such regions larger than 48 px are copied, mean per fill. Faces beyond real = frontal human or cat faces (OpenCV's Viola-Jones detectors, bench/fill/faces.py) lying at least three quarters in the fill, less the real photo's count in the same region (0 when fewer), mean per fill: a face copied whole into the background, which the rarity ranking of the clone column can miss on a photo full of high-contrast detail. Eyes beyond real = the same for eyes alone (OpenCV's eye cascade, at least 32 px and 8 overlapping detections): eyes assembled from a face into a collage without a whole face the face detectors find. Reported, not a target: the eye cascade also fires on fur and petals, 0 to 3 times on the real photos' filled regions.",
   "",
 );
 const fmt = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
@@ -410,11 +426,12 @@ for (const kase of CASES) {
   for (const method of METHODS) row(method, summary(kase.name, method));
   const t = truthSummary(kase.name);
   lines.push(`| real photo | | | | | | ${t.contrastError.toFixed(3)} | ${t.straightEdges.toFixed(2)} | 0.00 | ${t.largestClone} | | 0.00 (${t.faces} found in all) | 0.00 (${t.eyes} found in all) |`);
+  lines.push(`| real photo, kept band beside the border | | | | | | | ${t.bandEdges.toFixed(2)} | | | | | |`);
   const perPhoto = PHOTOS.map((photo) => {
     const stem = stemOf(photo);
     const rows = results.filter((r) => r.case === kase.name && r.method === "ours-patchmatch" && r.photo === stem);
     const figures = (pick, digits) => rows.map((r) => pick(r).toFixed(digits)).join("/");
-    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}, border contrast ${figures((r) => r.contrast, 3)} (real ${truthOf(stem, kase.name).contrast.toFixed(3)}), straight edges ${figures((r) => r.straightEdges, 1)} (real ${realEdges(stem, kase.name).toFixed(1)}), largest clone ${figures((r) => r.largestClone, 0)}, faces ${figures((r) => r.faces.length, 0)} (real ${realFaces(stem, kase.name)}), eyes ${figures((r) => r.eyes.length, 0)} (real ${realEyes(stem, kase.name)})`;
+    return `${stem} ${rows[0].seconds.toFixed(3)} s, ${figures((r) => r.psnr, 2)} dB, energy ${figures((r) => r.textureEnergy, 3)}, seam ${figures((r) => r.seam, 3)}, border contrast ${figures((r) => r.contrast, 3)} (real ${truthOf(stem, kase.name).contrast.toFixed(3)}), straight edges ${figures((r) => r.straightEdges, 1)} (real ${realEdges(stem, kase.name).toFixed(1)}, kept band ${truthOf(stem, kase.name).bandEdges.toFixed(1)}), largest clone ${figures((r) => r.largestClone, 0)}, faces ${figures((r) => r.faces.length, 0)} (real ${realFaces(stem, kase.name)}), eyes ${figures((r) => r.eyes.length, 0)} (real ${realEyes(stem, kase.name)})`;
   });
   lines.push("", `Per photo (ours-patchmatch, seeds ${SEEDS.join("/")}): ${perPhoto.join("; ")}.`, "");
   lines.push(`Contact sheet: ${sheets[kase.name]}`);
